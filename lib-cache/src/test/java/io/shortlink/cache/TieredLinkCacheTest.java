@@ -1,0 +1,289 @@
+package io.shortlink.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shortlink.core.Link;
+import io.shortlink.core.MetricsListener;
+import io.shortlink.core.ShortCode;
+import io.shortlink.core.StoreUnavailableException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+final class TieredLinkCacheTest {
+    private static final Instant START = Instant.parse("2025-06-01T12:00:00Z");
+    private static final Duration L1_TTL = Duration.ofMinutes(10);
+    private static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
+    private static final ShortCode CODE = new ShortCode("aB3dE7x");
+
+    private final InMemoryLinkStore store = new InMemoryLinkStore();
+    private final MutableClock clock = new MutableClock(START);
+    private final RecordingMetrics metrics = new RecordingMetrics();
+    private final TieredLinkCache cache = TieredLinkCache.builder(store)
+            .config(new CacheConfig(1_000, L1_TTL, NEGATIVE_TTL))
+            .metrics(metrics)
+            .clock(clock)
+            .build();
+
+    @Test
+    void resolve_loadsFromStoreOnce_thenAnswersFromL1() {
+        Link link = createLink(CODE);
+
+        assertEquals(Optional.of(link), cache.resolve(CODE));
+        assertEquals(Optional.of(link), cache.resolve(CODE));
+
+        assertEquals(1, store.finds());
+    }
+
+    @Test
+    void resolve_reportsAMiss_thenAHit() {
+        createLink(CODE);
+
+        cache.resolve(CODE);
+        cache.resolve(CODE);
+
+        assertEquals(List.of("l1:miss", "l1:hit"), metrics.lookups);
+    }
+
+    @Test
+    void resolve_returnsEmpty_forACodeTheStoreDoesNotKnow() {
+        assertEquals(Optional.empty(), cache.resolve(CODE));
+    }
+
+    @Test
+    void resolve_remembersAnUnknownCode_withinNegativeTtl() {
+        cache.resolve(CODE);
+        createLink(CODE); // elsewhere, without invalidating this cache
+        clock.advance(NEGATIVE_TTL.minusMillis(1));
+
+        assertEquals(Optional.empty(), cache.resolve(CODE));
+        assertEquals(1, store.finds());
+    }
+
+    @Test
+    void resolve_asksTheStoreAgain_onceNegativeTtlHasPassed() {
+        cache.resolve(CODE);
+        Link link = createLink(CODE);
+        clock.advance(NEGATIVE_TTL);
+
+        assertEquals(Optional.of(link), cache.resolve(CODE));
+        assertEquals(2, store.finds());
+    }
+
+    @Test
+    void resolve_keepsAFoundLink_forLongerThanNegativeTtl() {
+        createLink(CODE);
+        cache.resolve(CODE);
+        clock.advance(L1_TTL.minusMillis(1));
+
+        cache.resolve(CODE);
+
+        assertEquals(1, store.finds());
+    }
+
+    @Test
+    void resolve_reloadsAFoundLink_onceL1TtlHasPassed() {
+        createLink(CODE);
+        cache.resolve(CODE);
+        store.delete(CODE, START.plusSeconds(1)); // elsewhere, without invalidating this cache
+        clock.advance(L1_TTL);
+
+        Optional<Link> reloaded = cache.resolve(CODE);
+
+        assertEquals(2, store.finds());
+        assertEquals(Link.State.DELETED, reloaded.orElseThrow().stateAt(clock.instant()));
+    }
+
+    @Test
+    void resolve_doesNotExtendAnEntrysLifetime_whenItIsRead() {
+        createLink(CODE);
+        cache.resolve(CODE);
+        clock.advance(L1_TTL.minusSeconds(1));
+        cache.resolve(CODE);
+        clock.advance(Duration.ofSeconds(1));
+
+        cache.resolve(CODE);
+
+        assertEquals(2, store.finds());
+    }
+
+    @Test
+    void resolve_returnsALinkPastItsExpiry_asItWasLoaded() {
+        Instant expiresAt = START.plusSeconds(30);
+        Link link = Link.created(CODE, "https://example.com/a", START, Optional.of(expiresAt));
+        store.create(link);
+        cache.resolve(CODE);
+        clock.advance(Duration.ofMinutes(1));
+
+        Optional<Link> resolved = cache.resolve(CODE);
+
+        assertEquals(Optional.of(link), resolved);
+        assertEquals(1, store.finds());
+        assertEquals(Link.State.EXPIRED, resolved.orElseThrow().stateAt(clock.instant()));
+    }
+
+    @Test
+    void invalidate_makesTheNextResolveReadTheStore() {
+        createLink(CODE);
+        cache.resolve(CODE);
+        Link deleted = store.delete(CODE, START.plusSeconds(1)).orElseThrow();
+
+        cache.invalidate(CODE);
+
+        assertEquals(Optional.of(deleted), cache.resolve(CODE));
+        assertEquals(2, store.finds());
+    }
+
+    @Test
+    void invalidate_endsAKnownAbsence_afterACreate() {
+        cache.resolve(CODE);
+        Link link = createLink(CODE);
+
+        cache.invalidate(CODE);
+
+        assertEquals(Optional.of(link), cache.resolve(CODE));
+    }
+
+    @Test
+    void invalidate_duringAnInFlightLoad_keepsThatLoadsAnswerOutOfL1() throws Exception {
+        InMemoryLinkStore.Gate gate = store.holdFinds();
+        CompletableFuture<Optional<Link>> inFlight = resolveOnAnotherThread(CODE);
+        gate.awaitEntered(); // the load has read "absent" and not yet answered
+
+        Link link = createLink(CODE);
+        cache.invalidate(CODE);
+        gate.open();
+
+        assertEquals(Optional.empty(), inFlight.get(10, TimeUnit.SECONDS));
+        assertEquals(Optional.of(link), cache.resolve(CODE));
+        assertEquals(2, store.finds());
+    }
+
+    @Test
+    void resolve_callsTheStoreOnce_forConcurrentMissesOfOneCode() throws Exception {
+        Link link = createLink(CODE);
+        InMemoryLinkStore.Gate gate = store.holdFinds();
+        CompletableFuture<Optional<Link>> first = resolveOnAnotherThread(CODE);
+        gate.awaitEntered();
+        List<CompletableFuture<Optional<Link>>> waiters = resolveConcurrently(CODE, 8);
+
+        gate.open();
+
+        assertEquals(Optional.of(link), first.get(10, TimeUnit.SECONDS));
+        for (CompletableFuture<Optional<Link>> waiter : waiters) {
+            assertEquals(Optional.of(link), waiter.get(10, TimeUnit.SECONDS));
+        }
+        assertEquals(1, store.finds());
+    }
+
+    @Test
+    void resolve_rethrowsAStoreFailure_andDoesNotRememberIt() {
+        StoreUnavailableException down = new StoreUnavailableException("database down", null);
+        store.failWith(down);
+
+        assertSame(down, assertThrows(StoreUnavailableException.class, () -> cache.resolve(CODE)));
+
+        store.recover();
+        Link link = createLink(CODE);
+        assertEquals(Optional.of(link), cache.resolve(CODE));
+        assertEquals(2, store.finds());
+    }
+
+    @Test
+    void resolve_sharesOneStoreFailure_withConcurrentMissesOfOneCode() throws Exception {
+        StoreUnavailableException down = new StoreUnavailableException("database down", null);
+        store.failWith(down);
+        InMemoryLinkStore.Gate gate = store.holdFinds();
+        CompletableFuture<Optional<Link>> first = resolveOnAnotherThread(CODE);
+        gate.awaitEntered();
+        List<CompletableFuture<Optional<Link>>> waiters = resolveConcurrently(CODE, 8);
+
+        gate.open();
+
+        assertSame(down, failureOf(first));
+        for (CompletableFuture<Optional<Link>> waiter : waiters) {
+            assertSame(down, failureOf(waiter));
+        }
+        assertEquals(1, store.finds());
+    }
+
+    @Test
+    void builder_withoutOptions_givesAWorkingCache() {
+        Link link = createLink(CODE);
+        TieredLinkCache plain = TieredLinkCache.builder(store).build();
+
+        assertEquals(Optional.of(link), plain.resolve(CODE));
+        assertEquals(Optional.of(link), plain.resolve(CODE));
+        assertEquals(1, store.finds());
+    }
+
+    private Link createLink(ShortCode code) {
+        Link link = Link.created(code, "https://example.com/" + code, START, Optional.empty());
+        store.create(link);
+        return link;
+    }
+
+    private CompletableFuture<Optional<Link>> resolveOnAnotherThread(ShortCode code) {
+        CompletableFuture<Optional<Link>> result = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                result.complete(cache.resolve(code));
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Starts {@code n} resolves of {@code code} while a load of it is held at the store's gate,
+     * and returns once every one of them is waiting, so that none can arrive after the load.
+     */
+    private List<CompletableFuture<Optional<Link>>> resolveConcurrently(ShortCode code, int n) {
+        List<Thread> threads = new ArrayList<>();
+        List<CompletableFuture<Optional<Link>>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Optional<Link>> result = new CompletableFuture<>();
+            results.add(result);
+            threads.add(Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    result.complete(cache.resolve(code));
+                } catch (Throwable t) {
+                    result.completeExceptionally(t);
+                }
+            }));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (Thread thread : threads) {
+            while (thread.getState() != Thread.State.WAITING) {
+                assertTrue(System.nanoTime() < deadline, "a resolver never started waiting: " + thread.getState());
+                Thread.onSpinWait();
+            }
+        }
+        return results;
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> result) throws Exception {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS));
+        return e.getCause();
+    }
+
+    private static final class RecordingMetrics implements MetricsListener {
+        final List<String> lookups = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void cacheLookup(String tier, boolean hit) {
+            lookups.add(tier + ":" + (hit ? "hit" : "miss"));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.shortlink.core;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The path segment that names a link: a generated code or a caller's alias.
+ *
+ * <p>Case-sensitive everywhere ({@code abc} and {@code ABC} are two codes). A value of this type
+ * has the shape of a code, 1 to 64 characters of {@code [A-Za-z0-9_-]}; whether it exists is the
+ * store's business.
+ */
+public record ShortCode(String value) implements Comparable<ShortCode> {
+    /** The longest code or alias accepted. */
+    public static final int MAX_LENGTH = 64;
+    /** The shortest alias a caller may choose. Generated codes are longer. */
+    public static final int MIN_ALIAS_LENGTH = 4;
+
+    /**
+     * Words that cannot be aliases: paths the server owns now or may own later, and names that
+     * would mislead a reader of a short URL. Compared case-insensitively.
+     */
+    public static final Set<String> RESERVED = Set.of(
+            "api", "observe", "health", "metrics", "admin", "static", "assets", "docs", "login",
+            "logout", "signup", "stats", "status", "favicon.ico", "robots.txt", "well-known",
+            "null", "undefined", "shortlink");
+
+    public ShortCode {
+        if (!hasShape(value)) {
+            throw new IllegalArgumentException("not a short code: " + value);
+        }
+    }
+
+    /** Parses a path segment; empty when it cannot be a code (the server answers 404). */
+    public static Optional<ShortCode> parse(String segment) {
+        return hasShape(segment) ? Optional.of(new ShortCode(segment)) : Optional.empty();
+    }
+
+    /**
+     * Validates a caller-chosen alias.
+     *
+     * @throws InputRejectedException {@link InputRule#ALIAS_INVALID} or {@link InputRule#ALIAS_RESERVED}
+     */
+    public static ShortCode alias(String alias) {
+        if (alias == null || alias.length() < MIN_ALIAS_LENGTH || !hasShape(alias)) {
+            throw new InputRejectedException(InputRule.ALIAS_INVALID,
+                    "alias must be " + MIN_ALIAS_LENGTH + " to " + MAX_LENGTH
+                            + " characters of [A-Za-z0-9_-]");
+        }
+        if (RESERVED.contains(alias.toLowerCase(java.util.Locale.ROOT))) {
+            throw new InputRejectedException(InputRule.ALIAS_RESERVED,
+                    "alias '" + alias + "' is reserved");
+        }
+        return new ShortCode(alias);
+    }
+
+    private static boolean hasShape(String s) {
+        if (s == null || s.isEmpty() || s.length() > MAX_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                    || c == '_' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public int compareTo(ShortCode other) {
+        return value.compareTo(other.value);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

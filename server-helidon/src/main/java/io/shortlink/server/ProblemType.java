@@ -1,0 +1,47 @@
+package io.shortlink.server;
+
+import io.helidon.http.Status;
+import io.shortlink.core.InputRule;
+
+/**
+ * The problems the server answers with, besides the {@link InputRule}s of the libraries. Each
+ * slug becomes the stable problem {@code type} {@code urn:shortlink:problem:<slug>}.
+ */
+enum ProblemType {
+    NOT_FOUND("not-found", Status.NOT_FOUND_404, "No link has this code"),
+    GONE("gone", Status.GONE_410, "The link was deleted or has expired"),
+    CODE_TAKEN("code-taken", Status.CONFLICT_409, "The alias is taken, or was used by a link since deleted or expired"),
+    MALFORMED_JSON("malformed-json", Status.BAD_REQUEST_400, "The body is not a well-formed JSON object"),
+    INVALID_FIELD("invalid-field", Status.BAD_REQUEST_400, "A field of the body has the wrong type or is unknown"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", Status.UNSUPPORTED_MEDIA_TYPE_415, "The body must be application/json"),
+    PAYLOAD_TOO_LARGE("payload-too-large", Status.REQUEST_ENTITY_TOO_LARGE_413, "The body is larger than 8 KiB"),
+    BAD_REQUEST("bad-request", Status.BAD_REQUEST_400, "The request is not valid HTTP"),
+    HEADERS_TOO_LARGE("headers-too-large", Status.create(431, "Request Header Fields Too Large"), "The request line or headers are too long"),
+    METHOD_NOT_ALLOWED("method-not-allowed", Status.METHOD_NOT_ALLOWED_405, "The method is not allowed on this resource"),
+    STORE_UNAVAILABLE("store-unavailable", Status.SERVICE_UNAVAILABLE_503, "The link store is unavailable; retry shortly"),
+    INTERNAL_ERROR("internal-error", Status.INTERNAL_SERVER_ERROR_500, "An unexpected error occurred");
+
+    static final String TYPE_PREFIX = "urn:shortlink:problem:";
+
+    private final String slug;
+    private final Status status;
+    private final String title;
+
+    ProblemType(String slug, Status status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    String type() {
+        return TYPE_PREFIX + slug;
+    }
+
+    Status status() {
+        return status;
+    }
+
+    String title() {
+        return title;
+    }
+}

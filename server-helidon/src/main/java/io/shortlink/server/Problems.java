@@ -1,0 +1,81 @@
+package io.shortlink.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.shortlink.core.InputRejectedException;
+import io.shortlink.core.StoreUnavailableException;
+
+import java.lang.System.Logger.Level;
+
+/**
+ * Writes every error as {@code application/problem+json} (RFC 9457) with a stable {@code type},
+ * and maps exceptions that escape a handler to problems.
+ */
+final class Problems {
+    static final String MEDIA_TYPE = "application/problem+json";
+    private static final System.Logger LOG = System.getLogger(Problems.class.getName());
+    private static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
+
+    private Problems() {
+    }
+
+    static void send(ServerRequest req, ServerResponse res, ProblemType problem, String detail) {
+        send(res, problem.status(), problem.type(), problem.title(), detail, req.path().rawPath());
+    }
+
+    static void send(ServerRequest req, ServerResponse res, InputRejectedException e) {
+        send(res, Status.BAD_REQUEST_400, ProblemType.TYPE_PREFIX + e.rule().slug(), e.rule().title(),
+                e.detail(), req.path().rawPath());
+    }
+
+    static void send(ServerResponse res, Status status, String type, String title, String detail, String instance) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
+        res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.send(body(status, type, title, detail, instance));
+    }
+
+    static byte[] body(Status status, String type, String title, String detail, String instance) {
+        ObjectNode json = Json.object()
+                .put("type", type)
+                .put("title", title)
+                .put("status", status.code());
+        if (detail != null) {
+            json.put("detail", detail);
+        }
+        if (instance != null) {
+            json.put("instance", instance);
+        }
+        return Json.bytes(json);
+    }
+
+    /** Maps what a handler may throw; installed on the routing once. */
+    static void register(HttpRouting.Builder routing) {
+        routing.error(InputRejectedException.class, (req, res, e) -> send(req, res, e))
+                .error(StoreUnavailableException.class, (req, res, e) -> {
+                    LOG.log(Level.WARNING, "event=store-unavailable path={0} cause={1}", req.path().rawPath(), e.getMessage());
+                    res.header(RETRY_AFTER, "1");
+                    send(req, res, ProblemType.STORE_UNAVAILABLE, null);
+                })
+                .error(HttpException.class, (req, res, e) -> {
+                    ProblemType type = switch (e.status().code()) {
+                        case 404 -> ProblemType.NOT_FOUND;
+                        case 405 -> ProblemType.METHOD_NOT_ALLOWED;
+                        case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
+                        default -> e.status().code() >= 500 ? ProblemType.INTERNAL_ERROR : ProblemType.BAD_REQUEST;
+                    };
+                    String detail = type == ProblemType.NOT_FOUND ? "no resource at this path" : e.getMessage();
+                    send(res, e.status(), type.type(), type.title(), detail, req.path().rawPath());
+                })
+                .error(Exception.class, (req, res, e) -> {
+                    LOG.log(Level.ERROR, "event=unhandled path=" + req.path().rawPath(), e);
+                    send(req, res, ProblemType.INTERNAL_ERROR, null);
+                });
+    }
+}

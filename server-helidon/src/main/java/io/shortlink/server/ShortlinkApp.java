@@ -1,0 +1,119 @@
+package io.shortlink.server;
+
+import io.helidon.health.HealthCheckResponse;
+import io.helidon.health.HealthCheckType;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.observe.ObserveFeature;
+import io.helidon.webserver.observe.health.HealthObserver;
+import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.shortlink.cache.TieredLinkCache;
+import io.shortlink.core.ClickBatcher;
+import io.shortlink.core.CodeGenerator;
+import io.shortlink.core.LinkResolver;
+import io.shortlink.core.UrlPolicy;
+
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The wired service: database, stores, cache, click batcher, and the HTTP resources over them.
+ * Opened by {@link Main} and by the server tests alike; closed in dependency order.
+ */
+final class ShortlinkApp implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ShortlinkApp.class.getName());
+
+    private final ShortlinkConfig config;
+    private final Database database;
+    private final JdbcLinkStore store;
+    private final LinkResolver resolver;
+    private final ClickBatcher clicks;
+    private final JdbcStats stats;
+    private final ServerMetrics metrics;
+    private final InstantSource clock;
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ShortlinkApp(ShortlinkConfig config, Database database, ServerMetrics metrics, InstantSource clock) {
+        this.config = config;
+        this.database = database;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.store = new JdbcLinkStore(database.dataSource());
+        this.stats = new JdbcStats(database.dataSource());
+        this.resolver = TieredLinkCache.builder(store)
+                .config(config.cache())
+                .metrics(metrics)
+                .clock(clock)
+                .build();
+        this.clicks = ClickBatcher.start(new JdbcClickLedger(database.dataSource()), config.clicks(), clock, metrics);
+    }
+
+    static ShortlinkApp open(ShortlinkConfig config, ServerMetrics metrics, InstantSource clock) {
+        return new ShortlinkApp(config, Database.open(config.database()), metrics, clock);
+    }
+
+    /** Every resource of the service; shared by {@link Main} and the tests. */
+    void routing(HttpRouting.Builder routing) {
+        routing.addFilter(metrics::timeRequest);
+        Problems.register(routing);
+        routing.register("/api/v1/links", new LinksService(store, resolver, stats,
+                        UrlPolicy.create(config.urlPolicy()), CodeGenerator.secure(config.codeLength()), clock, config))
+                .register("/api/v1/stats", new StatsService(stats))
+                .register("/", new RedirectService(resolver, clicks, clock));
+        // No catch-all route here: it would shadow the observe feature's routes, which Helidon
+        // adds after ours. An unrouted path ends in Helidon's NotFoundException, which
+        // Problems maps to a not-found problem.
+    }
+
+    /** Health (readiness includes the database and turns DOWN while draining) and metrics. */
+    ObserveFeature observeFeature() {
+        HealthObserver health = HealthObserver.builder()
+                .details(true)
+                .useSystemServices(false)
+                .addCheck(() -> HealthCheckResponse.builder()
+                        .status(!draining.get())
+                        .detail("draining", draining.get())
+                        .build(), HealthCheckType.READINESS, "accepting")
+                .addCheck(() -> HealthCheckResponse.builder()
+                        .status(database.isReachable())
+                        .build(), HealthCheckType.READINESS, "database")
+                .build();
+        return ObserveFeature.just(health, MetricsObserver.create());
+    }
+
+    ShortlinkConfig config() {
+        return config;
+    }
+
+    /** The link store (tests seed and inspect it directly). */
+    JdbcLinkStore store() {
+        return store;
+    }
+
+    /** Click statistics (tests read them directly). */
+    JdbcStats stats() {
+        return stats;
+    }
+
+    /** For tests and shutdown: waits until every click accepted so far is in the database. */
+    ClickBatcher clicks() {
+        return clicks;
+    }
+
+    /** Readiness turns DOWN; requests are still served. First step of a graceful shutdown. */
+    void startDraining() {
+        draining.set(true);
+    }
+
+    /** Flushes the clicks, then closes the pool. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        draining.set(true);
+        clicks.close();
+        database.close();
+        LOG.log(System.Logger.Level.INFO, "event=closed clicks_buffered_left={0}", clicks.buffered());
+    }
+}

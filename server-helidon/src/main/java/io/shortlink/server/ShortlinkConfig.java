@@ -1,0 +1,129 @@
+package io.shortlink.server;
+
+import io.helidon.config.Config;
+import io.shortlink.cache.CacheConfig;
+import io.shortlink.core.ClickBatcherConfig;
+import io.shortlink.core.CodeGenerator;
+import io.shortlink.core.UrlPolicyConfig;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Everything the server reads from configuration, read here and nowhere else (libraries get
+ * records, never the environment). Bad values fail start-up with a message naming the key.
+ *
+ * @param stack       the profile that was selected ({@code embedded}, later {@code phase1}...)
+ * @param baseUrl     the public origin of short URLs, {@code shortlink.base-url}; never taken
+ *                    from a request's Host header
+ * @param codeLength  length of generated codes
+ * @param urlPolicy   what targets are accepted
+ * @param database    the JDBC store
+ * @param cache       the link cache
+ * @param clicks      the click batcher
+ * @param drainDelay  on SIGTERM, how long readiness reports DOWN before the listener stops, so a
+ *                    load balancer stops sending new requests first
+ * @param accessLog   one log line per request (off by default: it costs ~10 % at 10k req/s)
+ */
+record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfig urlPolicy,
+                       DatabaseConfig database, CacheConfig cache, ClickBatcherConfig clicks,
+                       Duration drainDelay, boolean accessLog) {
+
+    /**
+     * @param url               JDBC URL
+     * @param username          user
+     * @param password          password
+     * @param poolSize          connections in the pool (fixed size: min idle = max)
+     * @param connectionTimeout longest wait for a pooled connection before the request fails fast
+     */
+    record DatabaseConfig(String url, String username, String password, int poolSize, Duration connectionTimeout) {
+        DatabaseConfig {
+            if (url == null || !url.startsWith("jdbc:")) {
+                throw new IllegalArgumentException("shortlink.database.url must be a JDBC URL, was " + url);
+            }
+            if (poolSize < 1 || poolSize > 1_000) {
+                throw new IllegalArgumentException("shortlink.database.pool-size must be 1..1000, was " + poolSize);
+            }
+            if (connectionTimeout.toMillis() < 250) {
+                throw new IllegalArgumentException("shortlink.database.connection-timeout must be at least 250ms (HikariCP's floor), was " + connectionTimeout);
+            }
+        }
+    }
+
+    static ShortlinkConfig from(Config root, String stack) {
+        Config s = root.get("shortlink");
+        int port = root.get("server.port").asInt().orElse(8080);
+        URI baseUrl = baseUrl(s.get("base-url").asString().asOptional(), port);
+
+        UrlPolicyConfig defaults = UrlPolicyConfig.defaults();
+        UrlPolicyConfig urlPolicy = new UrlPolicyConfig(
+                s.get("url-policy.max-length").asInt().orElse(defaults.maxLength()),
+                s.get("url-policy.allow-localhost").asBoolean().orElse(defaults.allowLocalhost()),
+                Set.of(baseUrl.getHost().toLowerCase(Locale.ROOT)));
+
+        Config db = s.get("database");
+        DatabaseConfig database = new DatabaseConfig(
+                db.get("url").asString().orElse("jdbc:h2:file:./data/shortlink;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE"),
+                db.get("username").asString().orElse("sa"),
+                db.get("password").asString().orElse(""),
+                db.get("pool-size").asInt().orElse(10),
+                duration(db.get("connection-timeout"), Duration.ofSeconds(2)));
+
+        CacheConfig cacheDefaults = CacheConfig.defaults();
+        CacheConfig cache = new CacheConfig(
+                s.get("cache.l1-max-entries").asLong().orElse(cacheDefaults.l1MaxEntries()),
+                duration(s.get("cache.l1-ttl"), cacheDefaults.l1Ttl()),
+                duration(s.get("cache.negative-ttl"), cacheDefaults.negativeTtl()));
+
+        ClickBatcherConfig batchDefaults = ClickBatcherConfig.defaults();
+        ClickBatcherConfig clicks = new ClickBatcherConfig(
+                s.get("clicks.batch-size").asInt().orElse(batchDefaults.batchSize()),
+                duration(s.get("clicks.linger"), batchDefaults.linger()),
+                s.get("clicks.capacity").asInt().orElse(batchDefaults.capacity()),
+                duration(s.get("clicks.close-timeout"), batchDefaults.closeTimeout()),
+                duration(s.get("clicks.retry-backoff"), batchDefaults.retryBackoff()),
+                duration(s.get("clicks.max-backoff"), batchDefaults.maxBackoff()));
+
+        int codeLength = s.get("code-length").asInt().orElse(CodeGenerator.DEFAULT_LENGTH);
+        if (codeLength < 6 || codeLength > 16) {
+            throw new IllegalArgumentException("shortlink.code-length must be 6..16, was " + codeLength);
+        }
+        return new ShortlinkConfig(stack, baseUrl, codeLength, urlPolicy, database, cache, clicks,
+                duration(s.get("shutdown.drain-delay"), Duration.ofSeconds(1)),
+                s.get("access-log").asBoolean().orElse(false));
+    }
+
+    private static URI baseUrl(Optional<String> configured, int port) {
+        String value = configured.filter(v -> !v.isBlank()).orElse("http://localhost:" + port);
+        URI uri;
+        try {
+            uri = URI.create(value.endsWith("/") ? value.substring(0, value.length() - 1) : value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("shortlink.base-url is not a URL: " + value, e);
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+            throw new IllegalArgumentException("shortlink.base-url must be an absolute http(s) URL with a host, was " + value);
+        }
+        if (uri.getRawPath() != null && !uri.getRawPath().isEmpty() || uri.getRawQuery() != null) {
+            throw new IllegalArgumentException("shortlink.base-url must be an origin (no path or query), was " + value);
+        }
+        return uri;
+    }
+
+    private static Duration duration(Config node, Duration fallback) {
+        return node.asString().map(v -> {
+            try {
+                return Duration.parse(v);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(node.key() + " must be an ISO-8601 duration such as PT0.1S, was " + v, e);
+            }
+        }).orElse(fallback);
+    }
+
+    String shortUrl(String code) {
+        return baseUrl + "/" + code;
+    }
+}

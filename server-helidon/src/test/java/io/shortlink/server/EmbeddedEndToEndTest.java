@@ -1,0 +1,101 @@
+package io.shortlink.server;
+
+import io.helidon.config.Config;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import io.shortlink.core.Click;
+import io.shortlink.core.Link;
+import io.shortlink.core.ShortCode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static io.shortlink.server.TestApp.JsonRead.number;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The embedded default end to end: H2 in a file, Caffeine, clicks batched in-process. */
+@ServerTest
+final class EmbeddedEndToEndTest {
+    private static final Path DIR = Path.of("target", "e2e-" + UUID.randomUUID());
+    private static final String DB_URL = "jdbc:h2:file:./" + DIR.resolve("shortlink")
+            + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+    private static ShortlinkApp app;
+    private final TestApp.Client client;
+
+    EmbeddedEndToEndTest(URI uri) {
+        this.client = new TestApp.Client(uri);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder builder) {
+        app = TestApp.serve(builder, InstantSource.system(), TestApp.config(DB_URL));
+    }
+
+    @AfterAll
+    static void close() {
+        app.close();
+    }
+
+    @Test
+    void thousandRedirects_fromEightThreads_countExactlyThousandClicks() throws Exception {
+        String code = client.create("https://example.org/e2e");
+        long clicksBefore = number(client.get("/api/v1/stats").body(), "clicks");
+
+        ExecutorService threads = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> redirected = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            redirected.add(threads.submit(() -> {
+                int found = 0;
+                for (int i = 0; i < 125; i++) {
+                    found += client.get("/" + code).statusCode() == 302 ? 1 : 0;
+                }
+                return found;
+            }));
+        }
+        int total = 0;
+        for (Future<Integer> f : redirected) {
+            total += f.get(60, TimeUnit.SECONDS);
+        }
+        threads.shutdown();
+        assertEquals(1_000, total);
+        assertTrue(app.clicks().flush(Duration.ofSeconds(10)), "clicks flushed");
+
+        assertEquals(1_000, number(client.get("/api/v1/links/" + code).body(), "totalClicks"));
+        assertEquals(1_000, number(client.get("/api/v1/links/" + code + "/stats").body(), "last24h"));
+        assertEquals(clicksBefore + 1_000, number(client.get("/api/v1/stats").body(), "clicks"));
+    }
+
+    @Test
+    void linksAndAcceptedClicks_surviveAGracefulRestart() {
+        Config config = TestApp.config("jdbc:h2:file:./" + DIR.resolve("restart") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE");
+        ShortlinkConfig settings = ShortlinkConfig.from(config, "embedded");
+        ServerMetrics metrics = new ServerMetrics(Metrics.globalRegistry());
+        try (ShortlinkApp first = ShortlinkApp.open(settings, metrics, InstantSource.system())) {
+            ShortCode code = new ShortCode("keepme1");
+            first.store().create(Link.created(code, "https://example.org/kept",
+                    InstantSource.system().instant(), java.util.Optional.empty()));
+            for (int i = 0; i < 10; i++) {
+                assertTrue(first.clicks().append(Click.of(code, InstantSource.system().instant())));
+            }
+            // no flush: close() alone must deliver what was accepted
+        }
+        try (ShortlinkApp second = ShortlinkApp.open(settings, metrics, InstantSource.system())) {
+            assertEquals("https://example.org/kept", second.store().find(new ShortCode("keepme1")).orElseThrow().url());
+            assertEquals(10, second.stats().totalClicks(new ShortCode("keepme1")));
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.shortlink.server;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ServerTest
+final class ObserveTest {
+    private static ShortlinkApp app;
+    private final TestApp.Client client;
+
+    ObserveTest(URI uri) {
+        this.client = new TestApp.Client(uri);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder builder) {
+        app = TestApp.serve(builder, new TestApp.MovableClock(Instant.parse("2026-03-01T10:00:00Z")));
+    }
+
+    @AfterAll
+    static void close() {
+        app.close();
+    }
+
+    @Test
+    void health_isUp_andReadinessChecksTheDatabase() {
+        HttpResponse<String> ready = client.get("/observe/health/ready");
+
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("database"), ready.body());
+        assertEquals(200, client.get("/observe/health").statusCode());
+    }
+
+    @Test
+    void metrics_arePrometheusText_withRequestLatencyHistogramAndClickCounters() {
+        client.get("/zzzzzzzz");
+
+        HttpResponse<String> res = client.getWithAccept("/observe/metrics", "text/plain");
+
+        assertEquals(200, res.statusCode());
+        assertTrue(res.body().contains("# TYPE shortlink_http_requests_seconds histogram"), res.body());
+        assertTrue(res.body().contains("shortlink_http_requests_seconds_bucket{"), "latency histogram buckets");
+        assertTrue(res.body().contains("shortlink_clicks_accepted_total"), "clicks accepted");
+        assertTrue(res.body().contains("shortlink_clicks_persisted_total"), "clicks persisted");
+        assertTrue(res.body().contains("shortlink_clicks_dropped_total"), "clicks dropped");
+    }
+}

@@ -1,0 +1,111 @@
+package io.shortlink.server;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+
+import static io.shortlink.server.LinksApiTest.assertProblem;
+import static io.shortlink.server.TestApp.JsonRead.number;
+import static io.shortlink.server.TestApp.JsonRead.string;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@ServerTest
+final class RedirectTest {
+    private static final TestApp.MovableClock CLOCK = new TestApp.MovableClock(Instant.parse("2026-03-01T10:00:00Z"));
+    private static ShortlinkApp app;
+    private final TestApp.Client client;
+
+    RedirectTest(URI uri) {
+        this.client = new TestApp.Client(uri);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder builder) {
+        app = TestApp.serve(builder, CLOCK);
+    }
+
+    @AfterAll
+    static void close() {
+        app.close();
+    }
+
+    @Test
+    void redirect_answers302_toTheTarget_withNoCacheAndNoIndex() {
+        String code = client.create("https://example.org/path?q=1#f");
+
+        HttpResponse<String> res = client.get("/" + code);
+
+        assertEquals(302, res.statusCode());
+        assertEquals("https://example.org/path?q=1#f", res.headers().firstValue("Location").orElseThrow());
+        assertEquals("private, max-age=0", res.headers().firstValue("Cache-Control").orElseThrow());
+        assertEquals("noindex", res.headers().firstValue("X-Robots-Tag").orElseThrow());
+    }
+
+    @Test
+    void redirect_isCounted_once() throws InterruptedException {
+        String code = client.create("https://example.org/counted");
+
+        client.get("/" + code);
+        assertTrue(app.clicks().flush(Duration.ofSeconds(10)));
+
+        assertEquals(1, number(client.get("/api/v1/links/" + code).body(), "totalClicks"));
+    }
+
+    @Test
+    void redirect_isNotCounted_forHeadRequests() throws InterruptedException {
+        String code = client.create("https://example.org/head");
+
+        HttpResponse<String> head = client.head("/" + code);
+        assertTrue(app.clicks().flush(Duration.ofSeconds(10)));
+
+        assertEquals(302, head.statusCode());
+        assertEquals("https://example.org/head", head.headers().firstValue("Location").orElseThrow());
+        assertEquals(0, number(client.get("/api/v1/links/" + code).body(), "totalClicks"));
+    }
+
+    @Test
+    void unknownCode_answers404_asProblem() {
+        assertProblem(client.get("/zzzzzzzzzz"), 404, "not-found");
+    }
+
+    @Test
+    void pathThatCannotBeACode_answers404() {
+        assertProblem(client.get("/a.b"), 404, "not-found");
+        assertProblem(client.get("/" + "x".repeat(65)), 404, "not-found");
+        assertProblem(client.get("/a/b/c"), 404, "not-found");
+    }
+
+    @Test
+    void expiredLink_answers410_andIsNotCounted() throws InterruptedException {
+        HttpResponse<String> created = client.postJson("/api/v1/links",
+                "{\"url\":\"https://example.org/soon\",\"expiresAt\":\"2026-03-01T10:30:00Z\"}");
+        String code = string(created.body(), "code");
+        assertEquals(302, client.get("/" + code).statusCode());
+
+        CLOCK.advance(Duration.ofMinutes(30));
+        try {
+            assertProblem(client.get("/" + code), 410, "gone");
+            assertTrue(app.clicks().flush(Duration.ofSeconds(10)));
+            assertEquals(1, number(client.get("/api/v1/links/" + code).body(), "totalClicks"));
+        } finally {
+            CLOCK.advance(Duration.ofMinutes(-30));
+        }
+    }
+
+    @Test
+    void codeCreatedAfterAMiss_redirectsAtOnce_theMissIsNotRemembered() {
+        assertProblem(client.get("/later-alias"), 404, "not-found");
+
+        client.postJson("/api/v1/links", "{\"url\":\"https://example.org/later\",\"alias\":\"later-alias\"}");
+
+        assertEquals(302, client.get("/later-alias").statusCode());
+    }
+}

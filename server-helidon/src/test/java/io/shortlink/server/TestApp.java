@@ -1,0 +1,164 @@
+package io.shortlink.server;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.webserver.WebServerConfig;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The real service for server tests: the production routing, limits and handlers over a private
+ * in-memory H2 database, with a clock the test moves.
+ */
+final class TestApp {
+    static final String BASE_URL = "https://sho.rt";
+
+    private TestApp() {
+    }
+
+    static Config config() {
+        return config("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
+    }
+
+    static Config config(String databaseUrl) {
+        return Config.builder()
+                .disableSystemPropertiesSource()
+                .disableEnvironmentVariablesSource()
+                .sources(ConfigSources.create(Map.of(
+                                "server.port", "0",
+                                "server.host", "localhost",
+                                "shortlink.base-url", BASE_URL,
+                                "shortlink.database.url", databaseUrl,
+                                "shortlink.shutdown.drain-delay", "PT0.01S")),
+                        ConfigSources.classpath("application.yaml"))
+                .build();
+    }
+
+    /** Opens a fresh app and configures {@code builder} exactly as {@link Main} does. */
+    static ShortlinkApp serve(WebServerConfig.Builder builder, InstantSource clock) {
+        return serve(builder, clock, config());
+    }
+
+    static ShortlinkApp serve(WebServerConfig.Builder builder, InstantSource clock, Config config) {
+        ShortlinkApp app = ShortlinkApp.open(ShortlinkConfig.from(config, "embedded"),
+                new ServerMetrics(Metrics.globalRegistry()), clock);
+        Main.configure(builder, config.get("server"), app);
+        return app;
+    }
+
+    /** A clock that stands still until a test moves it. */
+    static final class MovableClock implements InstantSource {
+        private final AtomicReference<Instant> now;
+
+        MovableClock(Instant start) {
+            now = new AtomicReference<>(start);
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        void advance(Duration by) {
+            now.updateAndGet(t -> t.plus(by));
+        }
+    }
+
+    /** A client that never follows redirects: tests look at the 302 itself. */
+    static final class Client {
+        private final HttpClient http = HttpClient.newBuilder()
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        private final URI base;
+
+        Client(URI base) {
+            this.base = base;
+        }
+
+        HttpResponse<String> get(String path) {
+            return send(request(path).GET().build());
+        }
+
+        HttpResponse<String> getWithAccept(String path, String accept) {
+            return send(request(path).header("Accept", accept).GET().build());
+        }
+
+        HttpResponse<String> head(String path) {
+            return send(request(path).method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+        }
+
+        HttpResponse<String> delete(String path) {
+            return send(request(path).DELETE().build());
+        }
+
+        HttpResponse<String> postJson(String path, String json) {
+            return post(path, "application/json", json);
+        }
+
+        HttpResponse<String> post(String path, String contentType, String body) {
+            HttpRequest.Builder b = request(path).POST(HttpRequest.BodyPublishers.ofString(body));
+            if (contentType != null) {
+                b.header("Content-Type", contentType);
+            }
+            return send(b.build());
+        }
+
+        /** Creates a link and returns its code. */
+        String create(String url) {
+            HttpResponse<String> res = postJson("/api/v1/links", "{\"url\":\"" + url + "\"}");
+            if (res.statusCode() != 201) {
+                throw new AssertionError("create failed: " + res.statusCode() + " " + res.body());
+            }
+            return JsonRead.string(res.body(), "code");
+        }
+
+        private HttpRequest.Builder request(String path) {
+            return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+        }
+
+        private HttpResponse<String> send(HttpRequest request) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError("request failed: " + request, e);
+            }
+        }
+    }
+
+    /** Reads fields of a JSON answer with the server's own mapper. */
+    static final class JsonRead {
+        private JsonRead() {
+        }
+
+        static com.fasterxml.jackson.databind.JsonNode tree(String body) {
+            try {
+                return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+            } catch (Exception e) {
+                throw new AssertionError("not JSON: " + body, e);
+            }
+        }
+
+        static String string(String body, String field) {
+            return tree(body).path(field).asText(null);
+        }
+
+        static long number(String body, String field) {
+            com.fasterxml.jackson.databind.JsonNode node = tree(body).path(field);
+            if (!node.isNumber()) {
+                throw new AssertionError("no number '" + field + "' in " + body);
+            }
+            return node.asLong();
+        }
+    }
+}
