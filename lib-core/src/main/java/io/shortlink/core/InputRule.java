@@ -17,7 +17,7 @@ public enum InputRule {
     URL_USERINFO("url-userinfo", "The url must not carry credentials (user:pass@)"),
     URL_HOST_MISSING("url-host-missing", "The url has no host"),
     URL_HOST_INVALID("url-host-invalid", "The url's host is not a valid host name"),
-    URL_HOST_PRIVATE("url-host-private", "The url points to a loopback, private, link-local or unspecified address"),
+    URL_HOST_PRIVATE("url-host-private", "The url points to a loopback, private, link-local, multicast, reserved or unspecified address"),
     URL_HOST_LOCALHOST("url-host-localhost", "The url points to localhost"),
     URL_HOST_SELF("url-host-self", "The url points to this shortener itself (a redirect loop)"),
     URL_PORT_INVALID("url-port-invalid", "The url's port is not between 1 and 65535"),

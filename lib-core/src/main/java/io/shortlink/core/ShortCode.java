@@ -22,8 +22,7 @@ public record ShortCode(String value) implements Comparable<ShortCode> {
      */
     public static final Set<String> RESERVED = Set.of(
             "api", "observe", "health", "metrics", "admin", "static", "assets", "docs", "login",
-            "logout", "signup", "stats", "status", "favicon.ico", "robots.txt", "well-known",
-            "null", "undefined", "shortlink");
+            "logout", "signup", "stats", "status", "well-known", "null", "undefined", "shortlink");
 
     public ShortCode {
         if (!hasShape(value)) {
@@ -42,14 +41,15 @@ public record ShortCode(String value) implements Comparable<ShortCode> {
      * @throws InputRejectedException {@link InputRule#ALIAS_INVALID} or {@link InputRule#ALIAS_RESERVED}
      */
     public static ShortCode alias(String alias) {
+        // Reserved first: "api" is refused for what it is, not for being one character short.
+        if (alias != null && RESERVED.contains(alias.toLowerCase(java.util.Locale.ROOT))) {
+            throw new InputRejectedException(InputRule.ALIAS_RESERVED,
+                    "alias '" + alias + "' is reserved");
+        }
         if (alias == null || alias.length() < MIN_ALIAS_LENGTH || !hasShape(alias)) {
             throw new InputRejectedException(InputRule.ALIAS_INVALID,
                     "alias must be " + MIN_ALIAS_LENGTH + " to " + MAX_LENGTH
                             + " characters of [A-Za-z0-9_-]");
-        }
-        if (RESERVED.contains(alias.toLowerCase(java.util.Locale.ROOT))) {
-            throw new InputRejectedException(InputRule.ALIAS_RESERVED,
-                    "alias '" + alias + "' is reserved");
         }
         return new ShortCode(alias);
     }

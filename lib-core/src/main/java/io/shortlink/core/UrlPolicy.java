@@ -1,6 +1,7 @@
 package io.shortlink.core;
 
 import java.net.IDN;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
@@ -15,9 +16,10 @@ import java.util.Set;
  * case, an internationalized host in punycode ({@code bücher.example} becomes
  * {@code xn--bcher-kva.example}), an IPv4 literal in dotted decimal, an IPv6 literal in its
  * shortest form, and a default port ({@code :80}, {@code :443}) or empty port dropped. Path,
- * query and fragment come back exactly as given: neither decoded nor encoded. They may hold
- * non-ASCII characters ({@code /ü?q=ä}), which a browser percent-encodes as UTF-8 when it follows
- * the link; whoever writes the URL into an HTTP header must encode them likewise.
+ * query and fragment keep every ASCII character as given (nothing is decoded, and existing
+ * escapes stay as they are); non-ASCII characters ({@code /ü?q=ä}) are percent-encoded as UTF-8
+ * ({@code /%C3%BC?q=%C3%A4}), exactly as a browser encodes them when it follows the link. So the
+ * stored URL is pure ASCII and can go into a {@code Location} header as it is.
  *
  * <p>Anything else is refused with an {@link InputRejectedException} naming exactly one
  * {@link InputRule}. When an input breaks several rules, the first in this order is named:
@@ -41,6 +43,8 @@ import java.util.Set;
  * <p>Immutable and thread-safe; {@code check} does no I/O and never blocks.
  */
 public final class UrlPolicy {
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     private final int maxLength;
     private final boolean allowLocalhost;
     /** Canonical hosts without a trailing dot, so that every spelling of our own host matches. */
@@ -124,10 +128,10 @@ public final class UrlPolicy {
         if (port != 0 && port != (scheme.equals("https") ? 443 : 80)) {
             url.append(':').append(port);
         }
-        url.append(raw, authorityEnd, raw.length());
+        appendPercentEncodingNonAscii(url, raw, authorityEnd);
         if (url.length() > maxLength) {
-            throw refuse(InputRule.URL_TOO_LONG, "url is " + url.length() + " characters once its host is in punycode, at most "
-                    + maxLength + " are allowed");
+            throw refuse(InputRule.URL_TOO_LONG, "url is " + url.length() + " characters once its host is in punycode and"
+                    + " non-ASCII characters are percent-encoded, at most " + maxLength + " are allowed");
         }
         return url.toString();
     }
@@ -229,6 +233,25 @@ public final class UrlPolicy {
             throw refuse(InputRule.URL_PORT_INVALID, "port 0 cannot be connected to");
         }
         return port;
+    }
+
+    /**
+     * Appends {@code raw} from {@code start}, each non-ASCII code point as its UTF-8 bytes in
+     * {@code %XX} form. ASCII is copied untouched: re-encoding it could change what the target
+     * server sees (a literal {@code %2F} is not a {@code /}).
+     */
+    private static void appendPercentEncodingNonAscii(StringBuilder url, String raw, int start) {
+        for (int i = start; i < raw.length(); ) {
+            int cp = raw.codePointAt(i);
+            i += Character.charCount(cp);
+            if (cp < 0x80) {
+                url.append((char) cp);
+                continue;
+            }
+            for (byte b : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) {
+                url.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+            }
+        }
     }
 
     private static InputRejectedException refuse(InputRule rule, String detail) {

@@ -90,6 +90,11 @@ final class ShortlinkApp implements AutoCloseable {
         return store;
     }
 
+    /** The pool and schema (tests take it down to see the service degrade). */
+    Database database() {
+        return database;
+    }
+
     /** Click statistics (tests read them directly). */
     JdbcStats stats() {
         return stats;

@@ -87,7 +87,7 @@ final class LinksApiTest {
             "{\"url\":\"\"}                                         | 400 | url-missing",
             "{}                                                     | 400 | url-missing",
             "{\"url\":\"https://example.org\",\"alias\":\"ab\"}     | 400 | alias-invalid",
-            "{\"url\":\"https://example.org\",\"alias\":\"Metrics\"}| 400 | alias-reserved",
+            "{\"url\":\"https://example.org\",\"alias\":\"API\"}    | 400 | alias-reserved",
             "{\"url\":\"https://example.org\",\"alias\":\"a b c d\"}| 400 | alias-invalid",
             "{\"url\":\"https://example.org\",\"expiresAt\":\"2026-03-01T09:00:00Z\"} | 400 | expiry-invalid",
             "{\"url\":\"https://example.org\",\"expiresAt\":\"tomorrow\"}             | 400 | expiry-invalid",

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,21 +28,30 @@ final class TestApp {
     }
 
     static Config config() {
-        return config("jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1");
+        return config(memoryDatabase());
     }
 
     static Config config(String databaseUrl) {
+        return config(databaseUrl, Map.of());
+    }
+
+    static Config config(String databaseUrl, Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>(Map.of(
+                "server.port", "0",
+                "server.host", "localhost",
+                "shortlink.base-url", BASE_URL,
+                "shortlink.database.url", databaseUrl,
+                "shortlink.shutdown.drain-delay", "PT0.01S"));
+        values.putAll(overrides);
         return Config.builder()
                 .disableSystemPropertiesSource()
                 .disableEnvironmentVariablesSource()
-                .sources(ConfigSources.create(Map.of(
-                                "server.port", "0",
-                                "server.host", "localhost",
-                                "shortlink.base-url", BASE_URL,
-                                "shortlink.database.url", databaseUrl,
-                                "shortlink.shutdown.drain-delay", "PT0.01S")),
-                        ConfigSources.classpath("application.yaml"))
+                .sources(ConfigSources.create(values), ConfigSources.classpath("application.yaml"))
                 .build();
+    }
+
+    static String memoryDatabase() {
+        return "jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
     }
 
     /** Opens a fresh app and configures {@code builder} exactly as {@link Main} does. */

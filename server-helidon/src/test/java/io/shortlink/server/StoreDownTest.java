@@ -1,0 +1,56 @@
+package io.shortlink.server;
+
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.time.InstantSource;
+import java.util.Map;
+
+import static io.shortlink.server.LinksApiTest.assertProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * With the database gone, the service degrades in bounded time: cached codes still redirect,
+ * everything that needs the store answers 503 with Retry-After, readiness reports DOWN.
+ */
+@ServerTest
+final class StoreDownTest {
+    private static ShortlinkApp app;
+    private final TestApp.Client client;
+
+    StoreDownTest(URI uri) {
+        this.client = new TestApp.Client(uri);
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder builder) {
+        app = TestApp.serve(builder, InstantSource.system(), TestApp.config(TestApp.memoryDatabase(),
+                Map.of("shortlink.clicks.close-timeout", "PT0.2S")));
+    }
+
+    @AfterAll
+    static void close() {
+        app.close();
+    }
+
+    @Test
+    void databaseDown_cachedCodesRedirect_restAnswers503_readinessDown() {
+        String cached = client.create("https://example.org/cached");
+        String uncached = client.create("https://example.org/uncached");
+        assertEquals(302, client.get("/" + cached).statusCode());
+
+        app.database().close();
+
+        assertEquals(302, client.get("/" + cached).statusCode(), "served from the cache");
+        HttpResponse<String> res = client.get("/" + uncached);
+        assertProblem(res, 503, "store-unavailable");
+        assertEquals("1", res.headers().firstValue("Retry-After").orElseThrow());
+        assertProblem(client.postJson("/api/v1/links", "{\"url\":\"https://example.org/new\"}"), 503, "store-unavailable");
+        assertEquals(503, client.get("/observe/health/ready").statusCode());
+    }
+}
