@@ -22,6 +22,14 @@ import java.util.Set;
  * {@code shortlink.base-url}).
  */
 public final class Main {
+    static {
+        // Before the first logger exists (the JDK reads this property once), by name, and
+        // unless the user chose another manager.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", "io.shortlink.server.ShutdownSafeLogManager");
+        }
+    }
+
     static final Set<String> STACKS = Set.of("embedded");
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
