@@ -1,57 +1,53 @@
 package io.shortlink.server;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import org.flywaydb.core.Flyway;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
 
-/** The connection pool and the schema: opened, migrated, validated, closed. */
+/**
+ * The database: one HikariCP pool, Helidon's DbClient over it for the request-path queries, the
+ * raw {@link DataSource} for what DbClient cannot do (JDBC batches of the click ledger, Flyway).
+ */
 final class Database implements AutoCloseable {
-    private final HikariDataSource pool;
+    private final HikariConnectionPool pool;
+    private final DbClient dbClient;
 
-    private Database(HikariDataSource pool) {
+    private Database(HikariConnectionPool pool, DbClient dbClient) {
         this.pool = pool;
+        this.dbClient = dbClient;
     }
 
     /** Opens the pool and brings the schema up to date with Flyway; fails start-up if it cannot. */
     static Database open(ShortlinkConfig.DatabaseConfig config) {
-        HikariConfig hikari = new HikariConfig();
-        hikari.setPoolName("shortlink");
-        hikari.setJdbcUrl(config.url());
-        hikari.setUsername(config.username());
-        hikari.setPassword(config.password());
-        // A fixed-size pool: connections are opened once, and a burst never waits on a handshake.
-        hikari.setMaximumPoolSize(config.poolSize());
-        hikari.setMinimumIdle(config.poolSize());
-        // Fail a request fast when the database is saturated or gone, rather than queue it for
-        // HikariCP's default 30 s: the server answers 503 and the click path retries.
-        hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
-        hikari.setValidationTimeout(Math.min(1_000, config.connectionTimeout().toMillis()));
-        hikari.setInitializationFailTimeout(config.connectionTimeout().toMillis());
-        HikariDataSource pool = new HikariDataSource(hikari);
+        HikariConnectionPool pool = HikariConnectionPool.create(config);
         try {
             Flyway.configure()
-                    .dataSource(pool)
+                    .dataSource(pool.dataSource())
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
+            return new Database(pool, JdbcClientBuilder.create().connectionPool(pool).build());
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
-        return new Database(pool);
+    }
+
+    DbClient dbClient() {
+        return dbClient;
     }
 
     DataSource dataSource() {
-        return pool;
+        return pool.dataSource();
     }
 
     /** Whether a connection can be had and answers within a second (readiness). */
     boolean isReachable() {
-        try (Connection c = pool.getConnection()) {
+        try (Connection c = pool.dataSource().getConnection()) {
             return c.isValid(1);
         } catch (SQLException | RuntimeException e) {
             return false;
@@ -60,6 +56,7 @@ final class Database implements AutoCloseable {
 
     @Override
     public void close() {
+        dbClient.close();
         pool.close();
     }
 }

@@ -63,7 +63,7 @@ final class JdbcClickLedger implements ClickLedger {
                 }
                 link.executeBatch();
                 total.setLong(1, clicks.size());
-                total.setInt(2, ThreadLocalRandom.current().nextInt(JdbcStats.COUNTER_SLOTS));
+                total.setInt(2, ThreadLocalRandom.current().nextInt(DbClickStats.COUNTER_SLOTS));
                 total.executeUpdate();
                 c.commit();
             } catch (SQLException | RuntimeException e) {

@@ -41,13 +41,13 @@ final class LinksService implements HttpService {
 
     private final LinkStore store;
     private final LinkResolver resolver;
-    private final JdbcStats stats;
+    private final DbClickStats stats;
     private final UrlPolicy urlPolicy;
     private final CodeGenerator codes;
     private final InstantSource clock;
     private final ShortlinkConfig config;
 
-    LinksService(LinkStore store, LinkResolver resolver, JdbcStats stats, UrlPolicy urlPolicy,
+    LinksService(LinkStore store, LinkResolver resolver, DbClickStats stats, UrlPolicy urlPolicy,
                  CodeGenerator codes, InstantSource clock, ShortlinkConfig config) {
         this.store = store;
         this.resolver = resolver;
@@ -157,12 +157,12 @@ final class LinksService implements HttpService {
         }
         ShortCode code = link.get().code();
         ClickSeries series = ClickSeries.of(from, to, granularity, stats.minutes(code, from, to));
-        long[] recent = stats.sumsSince(code, now.minus(Duration.ofDays(7)), now.minus(Duration.ofHours(24)));
+        DbClickStats.RecentSums recent = stats.sumsSince(code, now.minus(Duration.ofDays(7)), now.minus(Duration.ofHours(24)));
         ObjectNode body = Json.object()
                 .put("code", code.value())
                 .put("totalClicks", stats.totalClicks(code))
-                .put("last24h", recent[1])
-                .put("last7d", recent[0])
+                .put("last24h", recent.recent())
+                .put("last7d", recent.since())
                 .put("from", from.toString())
                 .put("to", to.toString())
                 .put("granularity", granularity.name().toLowerCase(Locale.ROOT));

@@ -24,10 +24,10 @@ final class ShortlinkApp implements AutoCloseable {
 
     private final ShortlinkConfig config;
     private final Database database;
-    private final JdbcLinkStore store;
+    private final DbLinkStore store;
     private final LinkResolver resolver;
     private final ClickBatcher clicks;
-    private final JdbcStats stats;
+    private final DbClickStats stats;
     private final ServerMetrics metrics;
     private final InstantSource clock;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -38,8 +38,8 @@ final class ShortlinkApp implements AutoCloseable {
         this.database = database;
         this.metrics = metrics;
         this.clock = clock;
-        this.store = new JdbcLinkStore(database.dataSource());
-        this.stats = new JdbcStats(database.dataSource());
+        this.store = new DbLinkStore(database.dbClient());
+        this.stats = new DbClickStats(database.dbClient());
         this.resolver = TieredLinkCache.builder(store)
                 .config(config.cache())
                 .metrics(metrics)
@@ -86,7 +86,7 @@ final class ShortlinkApp implements AutoCloseable {
     }
 
     /** The link store (tests seed and inspect it directly). */
-    JdbcLinkStore store() {
+    DbLinkStore store() {
         return store;
     }
 
@@ -96,7 +96,7 @@ final class ShortlinkApp implements AutoCloseable {
     }
 
     /** Click statistics (tests read them directly). */
-    JdbcStats stats() {
+    DbClickStats stats() {
         return stats;
     }
 

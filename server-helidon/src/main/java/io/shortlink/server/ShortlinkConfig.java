@@ -40,6 +40,23 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
      * @param connectionTimeout longest wait for a pooled connection before the request fails fast
      */
     record DatabaseConfig(String url, String username, String password, int poolSize, Duration connectionTimeout) {
+        static final String EMBEDDED_URL = "jdbc:h2:file:./data/shortlink;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+
+        /** Reads a {@code shortlink.database} node (also what the DbClient pool provider is given). */
+        static DatabaseConfig from(Config db) {
+            return new DatabaseConfig(
+                    db.get("url").asString().orElse(EMBEDDED_URL),
+                    db.get("username").asString().orElse("sa"),
+                    db.get("password").asString().orElse(""),
+                    db.get("pool-size").asInt().orElse(10),
+                    duration(db.get("connection-timeout"), Duration.ofSeconds(2)));
+        }
+
+        /** Whether this is MySQL or MariaDB (else H2): the dialects differ in plans, not in our SQL. */
+        boolean isMySqlFamily() {
+            return url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:");
+        }
+
         DatabaseConfig {
             if (url == null || !url.startsWith("jdbc:")) {
                 throw new IllegalArgumentException("shortlink.database.url must be a JDBC URL, was " + url);
@@ -64,13 +81,7 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
                 s.get("url-policy.allow-localhost").asBoolean().orElse(defaults.allowLocalhost()),
                 Set.of(baseUrl.getHost().toLowerCase(Locale.ROOT)));
 
-        Config db = s.get("database");
-        DatabaseConfig database = new DatabaseConfig(
-                db.get("url").asString().orElse("jdbc:h2:file:./data/shortlink;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE"),
-                db.get("username").asString().orElse("sa"),
-                db.get("password").asString().orElse(""),
-                db.get("pool-size").asInt().orElse(10),
-                duration(db.get("connection-timeout"), Duration.ofSeconds(2)));
+        DatabaseConfig database = DatabaseConfig.from(s.get("database"));
 
         CacheConfig cacheDefaults = CacheConfig.defaults();
         CacheConfig cache = new CacheConfig(

@@ -8,9 +8,9 @@ import io.helidon.webserver.http.ServerResponse;
 
 /** {@code GET /api/v1/stats}: links ever created and clicks ever recorded (load tests account with it). */
 final class StatsService implements HttpService {
-    private final JdbcStats stats;
+    private final DbClickStats stats;
 
-    StatsService(JdbcStats stats) {
+    StatsService(DbClickStats stats) {
         this.stats = stats;
     }
 
@@ -20,7 +20,7 @@ final class StatsService implements HttpService {
     }
 
     private void totals(ServerRequest req, ServerResponse res) {
-        JdbcStats.Totals totals = stats.totals();
+        DbClickStats.Totals totals = stats.totals();
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.send(Json.bytes(Json.object().put("links", totals.links()).put("clicks", totals.clicks())));

@@ -1,0 +1,94 @@
+package io.shortlink.server;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbRow;
+import io.shortlink.core.ClickSeries;
+import io.shortlink.core.ShortCode;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Reads of click statistics. Never touches raw events and never counts rows: totals come from
+ * counters the ledger keeps, ranges from the per-minute rollups by primary key.
+ */
+final class DbClickStats {
+    /** Rows per striped counter (see V1 migration). */
+    static final int COUNTER_SLOTS = 16;
+
+    static final String LINK_TOTAL = "SELECT total_clicks FROM links WHERE code = ?";
+    static final String MINUTES = "SELECT minute_epoch, clicks FROM click_rollups "
+            + "WHERE code = ? AND minute_epoch >= ? AND minute_epoch < ? ORDER BY minute_epoch";
+    static final String SUMS_SINCE = "SELECT COALESCE(SUM(clicks), 0) AS since, "
+            + "COALESCE(SUM(CASE WHEN minute_epoch >= ? THEN clicks ELSE 0 END), 0) AS recent "
+            + "FROM click_rollups WHERE code = ? AND minute_epoch >= ?";
+    static final String TOTALS = "SELECT name, SUM(total) AS total FROM counters WHERE name IN ('links', 'clicks') GROUP BY name";
+
+    private final DbClient db;
+
+    DbClickStats(DbClient db) {
+        this.db = db;
+    }
+
+    /** Clicks recorded for {@code code} so far (0 for an unknown code). */
+    long totalClicks(ShortCode code) {
+        try {
+            return db.execute().get(LINK_TOTAL, code.value()).map(r -> DbLinkStore.number(r, "total_clicks")).orElse(0L);
+        } catch (DbClientException e) {
+            throw DbLinkStore.unavailable("stats query", e);
+        }
+    }
+
+    /** Per-minute rows of {@code code} with minute start in [from, to), in time order. */
+    List<ClickSeries.MinuteCount> minutes(ShortCode code, Instant from, Instant to) {
+        try (Stream<DbRow> rows = db.execute().query(MINUTES, code.value(), ceilMinute(from), ceilMinute(to))) {
+            return rows.map(r -> new ClickSeries.MinuteCount(
+                    Instant.ofEpochSecond(DbLinkStore.number(r, "minute_epoch") * 60), DbLinkStore.number(r, "clicks"))).toList();
+        } catch (DbClientException e) {
+            throw DbLinkStore.unavailable("stats query", e);
+        }
+    }
+
+    /** Clicks of {@code code} in the minutes starting at or after {@code since} and after {@code recentSince}, in one range scan. */
+    RecentSums sumsSince(ShortCode code, Instant since, Instant recentSince) {
+        try {
+            DbRow row = db.execute().get(SUMS_SINCE, ceilMinute(recentSince), code.value(), ceilMinute(since)).orElseThrow();
+            return new RecentSums(DbLinkStore.number(row, "since"), DbLinkStore.number(row, "recent"));
+        } catch (DbClientException e) {
+            throw DbLinkStore.unavailable("stats query", e);
+        }
+    }
+
+    /** Links ever created and clicks ever recorded. */
+    Totals totals() {
+        try (Stream<DbRow> rows = db.execute().query(TOTALS)) {
+            long links = 0;
+            long clicks = 0;
+            for (DbRow row : (Iterable<DbRow>) rows::iterator) {
+                long total = DbLinkStore.number(row, "total");
+                if ("links".equals(row.column("name").get(String.class))) {
+                    links = total;
+                } else {
+                    clicks = total;
+                }
+            }
+            return new Totals(links, clicks);
+        } catch (DbClientException e) {
+            throw DbLinkStore.unavailable("stats query", e);
+        }
+    }
+
+    record Totals(long links, long clicks) {
+    }
+
+    /** Sums over the last 7 days and the last 24 hours. */
+    record RecentSums(long since, long recent) {
+    }
+
+    /** The first whole minute at or after {@code t}: a minute row belongs to [from, to) iff its start does. */
+    private static long ceilMinute(Instant t) {
+        return Math.ceilDiv(t.getEpochSecond() + (t.getNano() > 0 ? 1 : 0), 60);
+    }
+}

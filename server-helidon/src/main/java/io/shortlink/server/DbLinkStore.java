@@ -1,0 +1,109 @@
+package io.shortlink.server;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbRow;
+import io.helidon.dbclient.DbTransaction;
+import io.shortlink.core.Link;
+import io.shortlink.core.LinkStore;
+import io.shortlink.core.ShortCode;
+import io.shortlink.core.StoreUnavailableException;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** {@link LinkStore} on Helidon's DbClient (H2 in MySQL mode, MySQL, MariaDB). */
+final class DbLinkStore implements LinkStore {
+    static final String FIND = "SELECT code, url, created_at, expires_at, deleted_at FROM links WHERE code = ?";
+    static final String INSERT = "INSERT INTO links (code, url, created_at, expires_at) VALUES (?, ?, ?, ?)";
+    static final String COUNT_LINK = "UPDATE counters SET total = total + 1 WHERE name = 'links' AND slot = ?";
+    static final String DELETE = "UPDATE links SET deleted_at = ? WHERE code = ? AND deleted_at IS NULL";
+
+    private final DbClient db;
+
+    DbLinkStore(DbClient db) {
+        this.db = db;
+    }
+
+    @Override
+    public Optional<Link> find(ShortCode code) {
+        try {
+            return db.execute().get(FIND, code.value()).map(DbLinkStore::link);
+        } catch (DbClientException e) {
+            throw unavailable("link lookup", e);
+        }
+    }
+
+    @Override
+    public void create(Link link) {
+        DbTransaction tx;
+        try {
+            tx = db.transaction();
+        } catch (DbClientException e) {
+            throw unavailable("link insert", e);
+        }
+        try {
+            tx.insert(INSERT, link.code().value(), link.url(), link.createdAt().toEpochMilli(),
+                    link.expiry().map(Instant::toEpochMilli).orElse(null));
+            tx.update(COUNT_LINK, ThreadLocalRandom.current().nextInt(DbClickStats.COUNTER_SLOTS));
+            tx.commit();
+        } catch (DbClientException e) {
+            rollbackQuietly(tx);
+            if (isUniqueViolation(e)) {
+                throw new CodeTakenException(link.code());
+            }
+            throw unavailable("link insert", e);
+        }
+    }
+
+    @Override
+    public Optional<Link> delete(ShortCode code, Instant at) {
+        try {
+            db.execute().update(DELETE, at.toEpochMilli(), code.value());
+            return find(code);
+        } catch (DbClientException e) {
+            throw unavailable("link delete", e);
+        }
+    }
+
+    private static Link link(DbRow row) {
+        return new Link(new ShortCode(row.column("code").get(String.class)), row.column("url").get(String.class),
+                Instant.ofEpochMilli(number(row, "created_at")), instant(row, "expires_at"), instant(row, "deleted_at"));
+    }
+
+    static long number(DbRow row, String column) {
+        return ((Number) row.column(column).get()).longValue();
+    }
+
+    private static Instant instant(DbRow row, String column) {
+        return row.column(column).asOptional().map(v -> Instant.ofEpochMilli(((Number) v).longValue())).orElse(null);
+    }
+
+    private static void rollbackQuietly(DbTransaction tx) {
+        try {
+            tx.rollback();
+        } catch (RuntimeException ignored) {
+            // the statement already failed; the connection is returned to the pool either way
+        }
+    }
+
+    /** SQLSTATE class 23 is an integrity violation; on links the only one is the unique code. */
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("23")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static StoreUnavailableException unavailable(String what, DbClientException e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return new StoreUnavailableException(what + " failed: " + root.getMessage(), e);
+    }
+}
