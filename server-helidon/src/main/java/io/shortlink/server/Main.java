@@ -30,7 +30,7 @@ public final class Main {
         }
     }
 
-    static final Set<String> STACKS = Set.of("embedded");
+    static final Set<String> STACKS = Set.of("embedded", "phase1", "phase1-before");
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
     private Main() {

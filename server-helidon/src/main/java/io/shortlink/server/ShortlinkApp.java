@@ -8,6 +8,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.shortlink.cache.TieredLinkCache;
 import io.shortlink.core.ClickBatcher;
+import io.shortlink.core.ClickSink;
 import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.LinkResolver;
 import io.shortlink.core.UrlPolicy;
@@ -26,7 +27,7 @@ final class ShortlinkApp implements AutoCloseable {
     private final Database database;
     private final DbLinkStore store;
     private final LinkResolver resolver;
-    private final ClickBatcher clicks;
+    private final ClickSink clicks;
     private final DbClickStats stats;
     private final ServerMetrics metrics;
     private final InstantSource clock;
@@ -40,12 +41,16 @@ final class ShortlinkApp implements AutoCloseable {
         this.clock = clock;
         this.store = new DbLinkStore(database.dbClient());
         this.stats = new DbClickStats(database.dbClient());
-        this.resolver = TieredLinkCache.builder(store)
+        this.resolver = !config.cacheEnabled() ? LinkResolver.direct(store) : TieredLinkCache.builder(store)
                 .config(config.cache())
                 .metrics(metrics)
                 .clock(clock)
                 .build();
-        this.clicks = ClickBatcher.start(new JdbcClickLedger(database.dataSource()), config.clicks(), clock, metrics);
+        JdbcClickLedger ledger = new JdbcClickLedger(database.dataSource());
+        this.clicks = switch (config.clickMode()) {
+            case BATCHED -> ClickBatcher.start(ledger, config.clicks(), clock, metrics);
+            case SYNCHRONOUS -> new SynchronousClickSink(ledger, metrics);
+        };
     }
 
     static ShortlinkApp open(ShortlinkConfig config, ServerMetrics metrics, InstantSource clock) {
@@ -101,7 +106,7 @@ final class ShortlinkApp implements AutoCloseable {
     }
 
     /** For tests and shutdown: waits until every click accepted so far is in the database. */
-    ClickBatcher clicks() {
+    ClickSink clicks() {
         return clicks;
     }
 
@@ -119,6 +124,6 @@ final class ShortlinkApp implements AutoCloseable {
         draining.set(true);
         clicks.close();
         database.close();
-        LOG.log(System.Logger.Level.INFO, "event=closed clicks_buffered_left={0}", clicks.buffered());
+        LOG.log(System.Logger.Level.INFO, "event=closed");
     }
 }

@@ -22,15 +22,27 @@ import java.util.Set;
  * @param codeLength  length of generated codes
  * @param urlPolicy   what targets are accepted
  * @param database    the JDBC store
+ * @param cacheEnabled whether redirects read through the cache ({@code shortlink.cache.enabled};
+ *                    off only to measure the uncached starting point)
  * @param cache       the link cache
+ * @param clickMode   {@code shortlink.clicks.mode}: batched (default) or synchronous (measurements only)
  * @param clicks      the click batcher
  * @param drainDelay  on SIGTERM, how long readiness reports DOWN before the listener stops, so a
  *                    load balancer stops sending new requests first
  * @param accessLog   one log line per request (off by default: it costs ~10 % at 10k req/s)
  */
 record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfig urlPolicy,
-                       DatabaseConfig database, CacheConfig cache, ClickBatcherConfig clicks,
+                       DatabaseConfig database, boolean cacheEnabled, CacheConfig cache,
+                       ClickMode clickMode, ClickBatcherConfig clicks,
                        Duration drainDelay, boolean accessLog) {
+
+    /** How a redirect's click reaches the database. */
+    enum ClickMode {
+        /** Appended to the in-process batcher; the redirect never waits on the database. */
+        BATCHED,
+        /** Written by the redirect itself, one transaction each: the plan's starting point, for before/after measurements only. */
+        SYNCHRONOUS
+    }
 
     /**
      * @param url               JDBC URL
@@ -102,7 +114,14 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
         if (codeLength < 6 || codeLength > 16) {
             throw new IllegalArgumentException("shortlink.code-length must be 6..16, was " + codeLength);
         }
-        return new ShortlinkConfig(stack, baseUrl, codeLength, urlPolicy, database, cache, clicks,
+        String mode = s.get("clicks.mode").asString().orElse("batched");
+        ClickMode clickMode = switch (mode) {
+            case "batched" -> ClickMode.BATCHED;
+            case "synchronous" -> ClickMode.SYNCHRONOUS;
+            default -> throw new IllegalArgumentException("shortlink.clicks.mode must be batched or synchronous, was " + mode);
+        };
+        return new ShortlinkConfig(stack, baseUrl, codeLength, urlPolicy, database,
+                s.get("cache.enabled").asBoolean().orElse(true), cache, clickMode, clicks,
                 duration(s.get("shutdown.drain-delay"), Duration.ofSeconds(1)),
                 s.get("access-log").asBoolean().orElse(false));
     }

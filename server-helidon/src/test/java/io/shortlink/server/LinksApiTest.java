@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ServerTest
-final class LinksApiTest {
+class LinksApiTest {
     private static final TestApp.MovableClock CLOCK = new TestApp.MovableClock(Instant.parse("2026-03-01T10:00:00Z"));
     private static ShortlinkApp app;
     private final TestApp.Client client;

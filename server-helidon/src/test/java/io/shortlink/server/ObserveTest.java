@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ServerTest
-final class ObserveTest {
+class ObserveTest {
     private static ShortlinkApp app;
     private final TestApp.Client client;
 

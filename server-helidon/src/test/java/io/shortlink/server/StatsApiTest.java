@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @ServerTest
-final class StatsApiTest {
+class StatsApiTest {
     private static final Instant START = Instant.parse("2026-03-01T10:00:30Z");
     private static final TestApp.MovableClock CLOCK = new TestApp.MovableClock(START);
     private static ShortlinkApp app;

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * everything that needs the store answers 503 with Retry-After, readiness reports DOWN.
  */
 @ServerTest
-final class StoreDownTest {
+class StoreDownTest {
     private static ShortlinkApp app;
     private final TestApp.Client client;
 
@@ -29,7 +29,7 @@ final class StoreDownTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder builder) {
-        app = TestApp.serve(builder, InstantSource.system(), TestApp.config(TestApp.memoryDatabase(),
+        app = TestApp.serve(builder, InstantSource.system(), TestApp.config(TestDatabase.fresh(),
                 Map.of("shortlink.clicks.close-timeout", "PT0.2S")));
     }
 

@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -28,7 +27,7 @@ final class TestApp {
     }
 
     static Config config() {
-        return config(memoryDatabase());
+        return config(TestDatabase.fresh());
     }
 
     static Config config(String databaseUrl) {
@@ -41,6 +40,8 @@ final class TestApp {
                 "server.host", "localhost",
                 "shortlink.base-url", BASE_URL,
                 "shortlink.database.url", databaseUrl,
+                "shortlink.database.username", TestDatabase.onMariaDb() ? TestDatabase.USER : "sa",
+                "shortlink.database.password", TestDatabase.onMariaDb() ? TestDatabase.PASSWORD : "",
                 "shortlink.shutdown.drain-delay", "PT0.01S"));
         values.putAll(overrides);
         return Config.builder()
@@ -48,10 +49,6 @@ final class TestApp {
                 .disableEnvironmentVariablesSource()
                 .sources(ConfigSources.create(values), ConfigSources.classpath("application.yaml"))
                 .build();
-    }
-
-    static String memoryDatabase() {
-        return "jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
     }
 
     /** Opens a fresh app and configures {@code builder} exactly as {@link Main} does. */

@@ -27,22 +27,23 @@ import static io.shortlink.server.TestApp.JsonRead.number;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The embedded default end to end: H2 in a file, Caffeine, clicks batched in-process. */
+/**
+ * End to end: the embedded default (H2 in a file, Caffeine, clicks batched in-process) or, as
+ * {@code EndToEndIT}, the same on MariaDB.
+ */
 @ServerTest
-final class EmbeddedEndToEndTest {
+class EndToEndTest {
     private static final Path DIR = Path.of("target", "e2e-" + UUID.randomUUID());
-    private static final String DB_URL = "jdbc:h2:file:./" + DIR.resolve("shortlink")
-            + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     private static ShortlinkApp app;
     private final TestApp.Client client;
 
-    EmbeddedEndToEndTest(URI uri) {
+    EndToEndTest(URI uri) {
         this.client = new TestApp.Client(uri);
     }
 
     @SetUpServer
     static void server(WebServerConfig.Builder builder) {
-        app = TestApp.serve(builder, InstantSource.system(), TestApp.config(DB_URL));
+        app = TestApp.serve(builder, InstantSource.system(), TestApp.config(database("shortlink")));
     }
 
     @AfterAll
@@ -81,7 +82,7 @@ final class EmbeddedEndToEndTest {
 
     @Test
     void linksAndAcceptedClicks_surviveAGracefulRestart() {
-        Config config = TestApp.config("jdbc:h2:file:./" + DIR.resolve("restart") + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE");
+        Config config = TestApp.config(database("restart"));
         ShortlinkConfig settings = ShortlinkConfig.from(config, "embedded");
         ServerMetrics metrics = new ServerMetrics(Metrics.globalRegistry());
         try (ShortlinkApp first = ShortlinkApp.open(settings, metrics, InstantSource.system())) {
@@ -97,5 +98,11 @@ final class EmbeddedEndToEndTest {
             assertEquals("https://example.org/kept", second.store().find(new ShortCode("keepme1")).orElseThrow().url());
             assertEquals(10, second.stats().totalClicks(new ShortCode("keepme1")));
         }
+    }
+
+    /** A file database as the embedded default uses, or a fresh MariaDB database. */
+    private static String database(String name) {
+        return TestDatabase.onMariaDb() ? TestDatabase.fresh()
+                : "jdbc:h2:file:./" + DIR.resolve(name) + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
     }
 }
