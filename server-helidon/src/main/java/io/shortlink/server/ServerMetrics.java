@@ -83,7 +83,8 @@ final class ServerMetrics implements MetricsListener {
     }
 
     private static int route(RoutingRequest req) {
-        String path = req.path().rawPath();
+        // The prologue's path: req.path() is relative to the service a filter sees it in.
+        String path = req.prologue().uriPath().rawPath();
         if (path.startsWith("/api/")) {
             return 1;
         }

@@ -54,4 +54,26 @@ class ObserveTest {
         assertTrue(res.body().contains("shortlink_clicks_persisted_total"), "clicks persisted");
         assertTrue(res.body().contains("shortlink_clicks_dropped_total"), "clicks dropped");
     }
+
+    @Test
+    void requestLatency_isLabelledByRoute() {
+        long apiBefore = count(client.getWithAccept("/observe/metrics", "text/plain").body(), "api");
+        long redirectBefore = count(client.getWithAccept("/observe/metrics", "text/plain").body(), "redirect");
+
+        client.get("/api/v1/stats");
+        client.get("/api/v1/stats");
+        client.get("/NoSuchCode9");
+
+        String metrics = client.getWithAccept("/observe/metrics", "text/plain").body();
+        assertEquals(apiBefore + 2, count(metrics, "api"), metrics);
+        assertEquals(redirectBefore + 1, count(metrics, "redirect"), metrics);
+    }
+
+    /** Requests counted under {@code route} in the latency histogram, all outcomes. */
+    private static long count(String metrics, String route) {
+        return metrics.lines()
+                .filter(l -> l.startsWith("shortlink_http_requests_seconds_count{") && l.contains("route=\"" + route + "\""))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+                .sum();
+    }
 }

@@ -1,0 +1,798 @@
+"""scripts/loadtest: runs a profile with wrk against the target and the no-op ceiling server."""
+import argparse
+import datetime
+import json
+import os
+import resource
+import shlex
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from . import profiles as P
+from . import report
+from . import stats
+from . import system as S
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+LUA = os.path.join("scripts", "wrk", "mix.lua")
+JAR = os.path.join("server-helidon", "target", "shortlink-server.jar")
+DEFAULT_CODES = os.path.join("build", "seed", "codes.txt")
+OUT_DIR = os.path.join("build", "loadtest")
+WRK_TIMEOUT_S = 10          # wrk --timeout: answers slower than this leave the histogram (and count as timeouts)
+SMOKE_LINKS = 100
+WARMUP_CONNS = 50
+IN_FLIGHT_SETTLE_S = 10     # after the last step: wait for the server's redirect count to stop moving
+DRAIN_STABLE_S = 15         # clicks: stop waiting when the count has not moved for this long
+DRAIN_MAX_S = 180           # ... or after this long
+QUIESCE_MAX_S = 30          # after the warm-up: wait until its clicks are written
+
+EXIT_OK, EXIT_LOST, EXIT_FAILED, EXIT_THRESHOLDS = 0, 1, 2, 3
+
+
+class RunFailed(Exception):
+    pass
+
+
+def log(msg):
+    print("loadtest: " + msg, file=sys.stderr, flush=True)
+
+
+def fmt_secs(s):
+    s = int(round(s))
+    return "%d:%02d" % (s // 60, s % 60)
+
+
+# ---- progress -------------------------------------------------------------------------------------
+
+class Progress(threading.Thread):
+    """Prints a line to stderr every few seconds while a target runs."""
+
+    def __init__(self, every):
+        super().__init__(daemon=True)
+        self.every = every
+        self.lock = threading.Lock()
+        self.state = None
+        self.stop_event = threading.Event()
+        self._last_m = None
+
+    def set(self, **kw):
+        with self.lock:
+            if kw.get("reset"):
+                self.state = {}
+                self._last_m = None
+                kw.pop("reset")
+            if self.state is None:
+                self.state = {}
+            if "phase" in kw and (kw["phase"] == "step") != (self.state.get("phase") == "step"):
+                self._last_m = None  # a server rate only over an interval inside the measured steps
+            self.state.update(kw)
+
+    def clear(self):
+        with self.lock:
+            self.state = None
+
+    def run(self):
+        while not self.stop_event.wait(self.every):
+            with self.lock:
+                st = dict(self.state) if self.state else None
+            if st:
+                try:
+                    self._print(st)
+                except Exception as e:  # progress must never kill a run
+                    log("progress: %s" % e)
+
+    def _print(self, st):
+        now = time.monotonic()
+        parts = ["[%s %s]" % (st.get("profile"), st.get("target"))]
+        phase = st.get("phase", "")
+        if phase == "step":
+            parts.append("stage %d/%d %s, step %d/%d, %d connections" % (st["stage"], st["stages"], st["kind"], st["step"],
+                                                                         st["steps"], st["conns"]))
+            parts.append("%s/%s" % (fmt_secs(now - st["t0"]), fmt_secs(st["planned"])))
+        else:
+            parts.append(phase)
+        if st.get("last_rps") is not None:
+            parts.append("last step %.0f req/s, p99 %.1f ms" % (st["last_rps"], st["last_p99"]))
+        if st.get("metrics_url"):
+            m = S.metrics(st["metrics_url"], timeout=2.0)
+            if m and self._last_m:
+                t_prev, m_prev = self._last_m
+                rate = (m["http_total"] - m_prev["http_total"]) / max(1e-3, now - t_prev)
+                parts.append("now %.0f req/s (server)" % rate)
+            if m:
+                self._last_m = (now, m)
+                if st.get("m0"):
+                    parts.append("server 4xx/5xx %d" % ((m["http_4xx"] + m["http_5xx"])
+                                                        - (st["m0"]["http_4xx"] + st["m0"]["http_5xx"])))
+        parts.append("errors %d" % st.get("errors", 0))
+        if st.get("extra"):
+            parts.append(st["extra"])
+        log(" | ".join(parts))
+
+
+# ---- wrk ------------------------------------------------------------------------------------------
+
+def run_wrk(ctx, url, conns, secs, rate, seed, tag, label):
+    env = dict(os.environ)
+    env.update({"CODES_FILE": ctx.codes_file, "LT_CONNECTIONS": str(conns), "LT_THREADS": "1",
+                "LT_SEED": str(seed), "LT_ZIPF_S": "1.0", "LT_RUN_TAG": tag,
+                "LT_TIMEOUT_MS": str(WRK_TIMEOUT_S * 1000), "LT_PACING_RATE": str(rate or 0)})
+    argv = ["wrk", "-t1", "-c%d" % conns, "-d%ds" % secs, "--latency", "--timeout", "%ds" % WRK_TIMEOUT_S,
+            "-s", LUA, url]
+    ctx.load_started = True
+    with tempfile.TemporaryFile() as out:
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
+        ctx.children.add(proc.pid)
+        deadline = time.monotonic() + secs + 60
+        rusage, status = None, None
+        try:
+            while True:
+                pid, st, ru = os.wait4(proc.pid, os.WNOHANG)
+                if pid == proc.pid:
+                    rusage, status = ru, st
+                    break
+                if time.monotonic() > deadline:
+                    log("wrk overran its %d s by 60 s: stopping it (pid %d)" % (secs, proc.pid))
+                    os.kill(proc.pid, signal.SIGTERM)
+                    time.sleep(3)
+                    try:
+                        os.kill(proc.pid, signal.SIGKILL)
+                    except OSError:
+                        pass
+                    _, st, ru = os.wait4(proc.pid, 0)
+                    rusage, status = ru, st
+                    break
+                time.sleep(0.1)
+        except BaseException:  # interrupted: never leave a wrk behind
+            if status is None:
+                try:
+                    os.kill(proc.pid, signal.SIGKILL)
+                    os.wait4(proc.pid, 0)
+                except OSError:
+                    pass
+            raise
+        finally:
+            ctx.children.discard(proc.pid)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    with open(ctx.wrk_log, "a") as f:
+        f.write("==== %s: %s\n%s\n" % (label, " ".join(shlex.quote(a) for a in argv), text))
+    result = None
+    for line in reversed(text.splitlines()):
+        if line.startswith('{"lt_step"'):
+            result = json.loads(line)
+            break
+    if proc.returncode != 0 or result is None:
+        raise RunFailed("wrk failed for %s (exit %s): %s" % (label, proc.returncode, text.strip()[-400:]))
+    result.pop("lt_step", None)
+    result["wrk_cpu_s"] = round(rusage.ru_utime + rusage.ru_stime, 3)
+    return result
+
+
+def enrich(step_result):
+    r = step_result
+    se = r["socket_errors"]
+    r["socket_errors_total"] = se["connect"] + se["read"] + se["write"] + se["timeout"]
+    attempts = r["requests"] + se["connect"] + se["read"] + se["write"]
+    r["error_rate"] = round((r["counts"]["other"] + r["socket_errors_total"]) / max(1, attempts), 6)
+    r["rate_per_conn"] = round(r["rps"] / max(1, r["connections"]), 3)
+    return r
+
+
+# ---- servers --------------------------------------------------------------------------------------
+
+def start_noop(ctx, server_pid):
+    if not os.path.exists(os.path.join(ROOT, JAR)):
+        raise RunFailed("%s is missing: build it first (cd %s && mvn -B -q -o -Dmaven.test.skip=true package "
+                        "-pl server-helidon -am, with JAVA_HOME on a JDK 21+)" % (JAR, ROOT))
+    java, version = S.find_java()
+    if not java:
+        raise RunFailed("no JDK 21+ found for the no-op server (set JAVA_HOME)")
+    # same JVM flags and CPU affinity as the target server when it is a local java process
+    flags = S.jvm_flags(S.cmdline(server_pid)) if server_pid else []
+    flags_from = "copied from the target server's command line"
+    if not flags and os.environ.get("JAVA_OPTS"):
+        flags, flags_from = shlex.split(os.environ["JAVA_OPTS"]), "JAVA_OPTS"
+    elif not flags:
+        flags_from = "JVM defaults, like the target server"
+    cpus = S.affinity(server_pid) if server_pid else None
+    port = S.free_port()
+    logf = open(ctx.base + "-noop.log", "w")
+    argv = [java] + flags + ["-cp", JAR, "io.shortlink.server.NoopServer", str(port)]
+
+    def pin():
+        if cpus:
+            os.sched_setaffinity(0, cpus)
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=logf, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                            preexec_fn=pin)
+    logf.close()
+    ctx.noop_proc = proc
+    url = "http://127.0.0.1:%d" % port
+    if not S.wait_http_up(url + "/api/v1/stats", 60, proc):
+        stop_noop(ctx)
+        raise RunFailed("the no-op server did not come up on %s (log: %s-noop.log)" % (url, ctx.base))
+    log("no-op server up: %s (pid %d, %s)" % (url, proc.pid, " ".join(flags) or "default JVM flags"))
+    return {"url": url, "pid": proc.pid, "java": java, "jdk": version, "jvm_flags": flags,
+            "jvm_flags_from": flags_from, "cpu_affinity": cpus, "command": argv}
+
+
+def stop_noop(ctx):
+    proc = ctx.noop_proc
+    if proc is None:
+        return
+    ctx.noop_proc = None
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+    log("no-op server stopped (pid %d)" % proc.pid)
+
+
+# ---- links and codes ------------------------------------------------------------------------------
+
+def create_links(url, n, path):
+    codes = []
+    for i in range(n):
+        body = json.dumps({"url": "https://example.org/lt/smoke-%d-%d" % (int(time.time()), i)}).encode()
+        status, data = S.http("POST", url + "/api/v1/links", body=body,
+                              headers={"Content-Type": "application/json"})
+        if status != 201:
+            raise RunFailed("creating smoke links: POST %s/api/v1/links answered %s %s"
+                            % (url, status, data[:200].decode("utf-8", "replace")))
+        codes.append(json.loads(data)["code"])
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(codes) + "\n")
+    return codes
+
+
+def read_codes(path):
+    with open(path) as f:
+        return [line.strip() for line in f if line.strip()]
+
+
+def check_codes(url, codes):
+    """HEAD (which counts no click) the first, middle and last codes: each must answer 302."""
+    for code in {codes[0], codes[len(codes) // 2], codes[-1]}:
+        status, _ = S.http("HEAD", "%s/%s" % (url, code), follow=False)
+        if status != 302:
+            raise RunFailed("the codes file does not match the target's data: HEAD %s/%s answered %s "
+                            "(seed this server with scripts/seed-data, or pass --codes FILE)" % (url, code, status))
+
+
+# ---- accounting -----------------------------------------------------------------------------------
+
+def quiesce(ctx, url, has_metrics):
+    """After the warm-up: wait until its clicks are written, so they do not count in the run."""
+    deadline = time.monotonic() + QUIESCE_MAX_S
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        m = S.metrics(url) if has_metrics else None
+        c = S.total_clicks(url)
+        key = (c, m and m["accepted"])
+        if key != last:
+            last, since = key, time.monotonic()
+        written = m is None or m["persisted"] + m["undelivered"] + 0.5 >= m["accepted"]
+        if written and time.monotonic() - since >= (1.0 if m else 2.0):
+            return True
+        time.sleep(0.25)
+    log("warning: the warm-up's clicks were still being written after %d s" % QUIESCE_MAX_S)
+    return False
+
+
+def settle_redirects(url):
+    """After the last step: the server's count of answered redirects once in-flight requests are done."""
+    deadline = time.monotonic() + IN_FLIGHT_SETTLE_S
+    last, since, m = None, time.monotonic(), None
+    while time.monotonic() < deadline:
+        m = S.metrics(url)
+        if m is None:
+            return None
+        r = m["accepted"] + m["dropped"]
+        if r != last:
+            last, since = r, time.monotonic()
+        elif time.monotonic() - since >= 1.0:
+            return m
+        time.sleep(0.2)
+    return m
+
+
+def drain(ctx, url, clicks0, expected, progress):
+    t0 = time.monotonic()
+    last, since, delta, how = None, t0, 0, None
+    while True:
+        c = S.total_clicks(url)
+        now = time.monotonic()
+        if c is not None:
+            delta = c - clicks0
+            if delta != last:
+                last, since = delta, now
+        progress.set(phase="waiting for clicks: %d of %d recorded" % (delta, expected))
+        if delta >= expected:
+            how = "matched"
+            break
+        if now - since >= DRAIN_STABLE_S:
+            how = "unchanged for %d s" % DRAIN_STABLE_S
+            break
+        if now - t0 >= DRAIN_MAX_S:
+            how = "gave up after %d s" % DRAIN_MAX_S
+            break
+        time.sleep(0.5)
+    return delta, round(time.monotonic() - t0, 1), how
+
+
+# ---- one target -----------------------------------------------------------------------------------
+
+def run_target(ctx, name, url, procs, accounting, progress):
+    """Runs the profile's steps against one target. Returns its result dict."""
+    res = {"target": name, "url": url, "completed": False, "steps": []}
+    has_metrics = accounting and S.metrics(url) is not None
+    label = "%s %s" % (ctx.profile.name, name)
+    progress.set(reset=True, profile=ctx.profile.name, target=name, phase="starting",
+                 metrics_url=url if has_metrics else None, errors=0)
+    tag = "%s-%s" % (ctx.stamp, name)
+
+    if ctx.warmup > 0:
+        wc = min(WARMUP_CONNS, ctx.steps[0].connections)
+        progress.set(phase="warm-up: %d connections, %d s, unpaced (not measured)" % (wc, ctx.warmup))
+        w = run_wrk(ctx, url, wc, ctx.warmup, None, ctx.seed - 1, tag + "-w", label + " warm-up")
+        res["warmup"] = {"connections": wc, "seconds": ctx.warmup, "requests": w["requests"], "rps": w["rps"],
+                         "unexpected": w["counts"]["other"], "socket_errors": sum(w["socket_errors"].values())}
+        if accounting:
+            progress.set(phase="letting the warm-up's clicks be written")
+            quiesce(ctx, url, has_metrics)
+
+    clicks0 = S.total_clicks(url) if accounting else None
+    m0 = S.metrics(url) if has_metrics else None
+    if accounting and clicks0 is None:
+        raise RunFailed("GET %s/api/v1/stats gave no click count" % url)
+    cpu0 = {k: S.cpu_seconds(p) for k, p in procs.items()}
+    mach0 = S.machine_cpu()
+    t_run0 = time.monotonic()
+    planned = sum(s.seconds for s in ctx.steps)
+    progress.set(m0=m0)
+    errors = 0
+    m_prev = m0
+    for step in ctx.steps:
+        progress.set(phase="step", step=step.index, steps=len(ctx.steps), conns=step.connections, kind=step.kind,
+                     stage=step.stage + 1, stages=len(ctx.profile.stages), t0=t_run0, planned=planned)
+        c_before = {k: S.cpu_seconds(p) for k, p in procs.items()}
+        start_s = time.monotonic() - t_run0
+        r = run_wrk(ctx, url, step.connections, step.seconds, ctx.rate, ctx.seed + step.index, tag + "-%d" % step.index,
+                    "%s step %d" % (label, step.index))
+        c_after = {k: S.cpu_seconds(p) for k, p in procs.items()}
+        rec = step.to_dict()
+        rec.update(enrich(r))
+        rec["start_s"] = round(start_s, 3)
+        rec["cpu_s"] = {k: round(c_after[k] - c_before[k], 3) for k in procs
+                        if c_after.get(k) is not None and c_before.get(k) is not None}
+        rec["cpu_s"]["wrk"] = r["wrk_cpu_s"]
+        rec["cpu_s_per_1k"] = {k: round(v / (r["requests"] / 1000), 4) if r["requests"] else None
+                               for k, v in rec["cpu_s"].items()}
+        if has_metrics:
+            m = S.metrics(url)
+            if m and m_prev:
+                rec["redirects_server"] = int(round((m["accepted"] + m["dropped"]) - (m_prev["accepted"] + m_prev["dropped"])))
+                rec["in_flight_at_cutoff"] = rec["redirects_server"] - r["counts"]["302"]
+            m_prev = m or m_prev
+        res["steps"].append(rec)
+        errors += r["counts"]["other"] + rec["socket_errors_total"]
+        progress.set(last_rps=r["rps"], last_p99=r["latency_ms"]["p99"], errors=errors)
+    t_load = time.monotonic() - t_run0
+    cpu1 = {k: S.cpu_seconds(p) for k, p in procs.items()}
+    mach1 = S.machine_cpu()
+    res["completed"] = True
+    res["load_seconds"] = round(t_load, 3)
+    res["machine_cpu_busy"] = round((mach1[0] - mach0[0]) / max(1, mach1[1] - mach0[1]), 4)
+
+    # figures
+    steps = res["steps"]
+    hold = [s for s in steps if s["hold_window"]]
+    res["hold_window"] = stats.window(hold)
+    res["whole_run"] = stats.window(steps)
+    total_req = res["whole_run"]["requests"]
+    cpu = {}
+    for k in procs:
+        if cpu0.get(k) is not None and cpu1.get(k) is not None:
+            cpu[k] = round(cpu1[k] - cpu0[k], 3)
+    cpu["wrk"] = round(sum(s["cpu_s"]["wrk"] for s in steps), 3)
+    res["cpu_s"] = cpu
+    counted = [k for k in procs if k in cpu and ctx.cpu_counted.get(k, True)]
+    per1k = {k: (round(v / (total_req / 1000), 4) if total_req else None) for k, v in cpu.items()}
+    per1k["total"] = round(sum(cpu[k] for k in counted) / (total_req / 1000), 4) if total_req else None
+    per1k["total_includes"] = counted
+    res["cpu_s_per_1k"] = per1k
+
+    if accounting:
+        progress.set(phase="waiting for in-flight answers")
+        redirects = res["whole_run"]["counts"]["302"]
+        m1 = settle_redirects(url) if has_metrics else None
+        acc = {"redirects": redirects}
+        if m0 and m1:
+            acc["basis"] = "server"
+            acc["redirects_server"] = int(round((m1["accepted"] + m1["dropped"]) - (m0["accepted"] + m0["dropped"])))
+            acc["clicks_accepted"] = int(round(m1["accepted"] - m0["accepted"]))
+            acc["clicks_dropped"] = int(round(m1["dropped"] - m0["dropped"]))
+            acc["in_flight_at_cutoff"] = acc["redirects_server"] - redirects
+            acc["in_flight_bound"] = sum(s["connections"] for s in steps)
+            acc["in_flight_ok"] = 0 <= acc["in_flight_at_cutoff"] <= acc["in_flight_bound"]
+            basis_count, expected = acc["redirects_server"], acc["clicks_accepted"]
+        else:
+            acc["basis"] = "client"
+            acc["redirects_server"] = None
+            acc["in_flight_at_cutoff"] = None
+            acc["clicks_dropped"] = None
+            acc["note"] = ("no metrics endpoint: counted against the 302s wrk saw, so up to one in-flight request "
+                           "per connection and step shows up as duplicated")
+            basis_count, expected = redirects, redirects
+        recorded, waited, how = drain(ctx, url, clicks0, expected, progress)
+        acc["clicks_recorded"] = recorded
+        acc["clicks_lost"] = max(0, basis_count - recorded)
+        acc["clicks_duplicated"] = max(0, recorded - basis_count)
+        acc["clicks_lost_client_basis"] = max(0, redirects - recorded)
+        acc["clicks_duplicated_client_basis"] = max(0, recorded - redirects)
+        acc["drain_s"] = waited
+        acc["drain_end"] = how
+        if m1:
+            m2 = S.metrics(url)
+            if m2:
+                acc["clicks_persisted"] = int(round(m2["persisted"] - m0["persisted"]))
+                acc["clicks_undelivered"] = int(round(m2["undelivered"] - m0["undelivered"]))
+        res["accounting"] = acc
+    progress.set(phase="done")
+    return res
+
+
+# ---- thresholds -----------------------------------------------------------------------------------
+
+def thresholds(profile, res):
+    out = []
+    run, hold = res["whole_run"], res["hold_window"]
+
+    def lat(metric, limit, key):
+        v, vh = run[key], hold[key]
+        out.append({"name": "%s < %g" % (metric, limit), "metric": key, "op": "<", "limit": limit,
+                    "value": v, "pass": v is not None and v < limit, "window": "run",
+                    "value_hold": vh, "pass_hold": vh is not None and vh < limit})
+    if profile.p95_ms is not None:
+        lat("p95", profile.p95_ms, "p95_ms")
+    if profile.p99_ms is not None:
+        lat("p99", profile.p99_ms, "p99_ms")
+    if profile.error_rate is not None:
+        v, vh = run["error_rate"], hold["error_rate"]
+        out.append({"name": "error rate < %g %%" % (profile.error_rate * 100), "metric": "error_rate", "op": "<",
+                    "limit": profile.error_rate, "value": v, "pass": v < profile.error_rate, "window": "run",
+                    "value_hold": vh, "pass_hold": vh < profile.error_rate})
+    if profile.target_tps:
+        v = hold["tps"]
+        out.append({"name": "TPS >= %g" % profile.target_tps, "metric": "tps_hold", "op": ">=",
+                    "limit": profile.target_tps, "value": v, "pass": v is not None and v >= profile.target_tps,
+                    "window": "hold"})
+    return out
+
+
+def headline(res):
+    """The flat figures of one target (the top level of the JSON, and `baseline`)."""
+    h, run = res["hold_window"], res["whole_run"]
+    out = {
+        "tps_hold": h["tps"], "tps_avg": run["tps"],
+        "p50_ms": h["p50_ms"], "p90_ms": h["p90_ms"], "p95_ms": h["p95_ms"], "p99_ms": h["p99_ms"],
+        "p999_ms": h["p999_ms"], "max_ms": h["max_ms"],
+        "p95_worst_step_ms": h["p95_worst_step_ms"], "p99_worst_step_ms": h["p99_worst_step_ms"],
+        "error_rate": h["error_rate"], "error_rate_run": run["error_rate"],
+        "requests": run["requests"], "redirects": run["counts"]["302"],
+        "cpu_s_per_1k": res["cpu_s_per_1k"],
+    }
+    acc = res.get("accounting")
+    for k in ("redirects_server", "in_flight_at_cutoff", "clicks_recorded", "clicks_lost", "clicks_duplicated",
+              "clicks_dropped"):
+        out[k] = acc.get(k) if acc else None
+    out["accounting_basis"] = acc["basis"] if acc else "skipped (no-op)"
+    return out
+
+
+# ---- main -----------------------------------------------------------------------------------------
+
+class Ctx:
+    pass
+
+
+def git(*args):
+    try:
+        return subprocess.run(["git", "--no-optional-locks"] + list(args), cwd=ROOT, capture_output=True, text=True,
+                              timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(prog="scripts/loadtest",
+                                 formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG)
+    ap.add_argument("profile", choices=list(P.PROFILES))
+    ap.add_argument("--url", default="http://127.0.0.1:8080", help="the target server (default %(default)s)")
+    ap.add_argument("--scale", type=float, default=1.0, help="multiply every stage's duration (steps >= 5 s)")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the no-op ceiling run")
+    ap.add_argument("--codes", help="codes file, one per line in rank order (phases: default %s; smoke creates "
+                                    "its own)" % DEFAULT_CODES)
+    ap.add_argument("--pacing", type=int, choices=(0, 1), default=1,
+                    help="1 (default): each connection paces itself at 1.2 x target TPS / target VUs req/s; "
+                         "0: no think time (stress reading, like k6's PACING=0). smoke is never paced")
+    ap.add_argument("--warmup", type=int, default=5, help="seconds of unmeasured, unpaced load before each target "
+                                                          "(default %(default)s; 0 = none)")
+    ap.add_argument("--strict", action="store_true", help="exit 3 when a threshold fails (phases)")
+    ap.add_argument("--seed", type=int, default=42, help="seed of the request sequence (default %(default)s)")
+    ap.add_argument("--progress", type=float, default=5.0, help="seconds between progress lines (default %(default)s)")
+    ap.add_argument("--dry-run", action="store_true", help="print the steps and exit")
+    a = ap.parse_args(argv)
+    if a.scale <= 0:
+        ap.error("--scale must be > 0")
+    a.url = a.url.rstrip("/")
+    return a
+
+
+EPILOG = """
+Runs a profile of the plan with wrk (-t1, one invocation per step) against --url and, first, against
+the no-op ceiling server (started here from %s on a free port, stopped after its run).
+Writes build/loadtest/<profile>-<UTC time>.{json,md,svg} (+ .wrk.log, the raw wrk output).
+Exit: 0 completed and no click lost; 1 clicks lost (or duplicated on the server's count);
+2 the run failed; 3 a threshold failed (smoke always, phases with --strict).
+""" % JAR
+
+
+def main(argv):
+    args = parse_args(argv)
+    os.chdir(ROOT)
+    profile = P.PROFILES[args.profile]
+    steps = P.plan(profile, args.scale)
+    rate = profile.pacing_rate if args.pacing == 1 else None
+    if args.dry_run:
+        print("%s x%g: %d steps, %s of load per target, pacing %s req/s per connection; hold window: %s"
+              % (profile.name, args.scale, len(steps), fmt_secs(sum(s.seconds for s in steps)), rate,
+                 P.describe_hold(profile)))
+        for s in steps:
+            print("  step %2d  stage %d %-9s  %5d connections  %4d s%s" % (s.index, s.stage + 1, s.kind, s.connections,
+                                                                         s.seconds, "  (hold window)" if s.hold_window else ""))
+        return EXIT_OK
+
+    if not _which("wrk"):
+        log("wrk is missing: installing it (apt-get install -y wrk)")
+        subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], stdout=subprocess.DEVNULL)
+        if not _which("wrk"):
+            log("error: wrk is not installed")
+            return EXIT_FAILED
+
+    ctx = Ctx()
+    ctx.profile, ctx.steps, ctx.rate, ctx.seed, ctx.warmup = profile, steps, rate, args.seed, max(0, args.warmup)
+    ctx.children, ctx.noop_proc, ctx.load_started = set(), None, False
+    started = datetime.datetime.now(datetime.timezone.utc)
+    ctx.stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    os.makedirs(OUT_DIR, exist_ok=True)
+    ctx.base = os.path.join(OUT_DIR, "%s-%s" % (profile.name, ctx.stamp))
+    ctx.wrk_log = ctx.base + ".wrk.log"
+    notes = []
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt()
+    signal.signal(signal.SIGTERM, on_signal)
+
+    # file descriptors for the connections
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    need = max(s.connections for s in steps) + 256
+    if soft < need:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, need) if hard != resource.RLIM_INFINITY else need, hard))
+
+    result = {
+        "profile": profile.name, "scale": args.scale, "url": args.url,
+        "commit": git("rev-parse", "--short", "HEAD") or None,
+        "commit_dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+        "started": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "command": "scripts/loadtest " + " ".join(shlex.quote(a) for a in argv),
+        "pacing_rate": rate, "pacing": "off" if rate is None else "per connection, %g req/s" % rate,
+        "mix": P.MIX, "zipf_s": 1.0, "seed": args.seed,
+        "stages": [{"seconds": d, "vus": v} for d, v in profile.stages],
+        "hold_window_rule": P.describe_hold(profile),
+        "percentiles": "latency from wrk's per-request histogram (write of the request to the end of the answer; "
+                       "think time excluded). wrk 4 adds coordinated-omission samples before reporting (expected "
+                       "interval = step time / requests per connection: ~1/r when paced, ~the mean latency when not), "
+                       "and answers slower than the %d s timeout leave the histogram and count as errors. Window "
+                       "percentiles are of the request-weighted mixture of the steps' histograms (see "
+                       "scripts/lib/loadtest/stats.py), never averages; *_worst_step_ms is the worst single step"
+                       % WRK_TIMEOUT_S,
+        "error_rate_definition": "(answers with an unexpected status + socket errors incl. timeouts) / (answers + "
+                                 "connect/read/write errors); expected: 302 redirect, 200 reads, 201 create",
+        "order": "no-op first, then the project, each the whole profile after its own %d s warm-up; the no-op is "
+                 "stopped before the project runs, so nothing of ours competes for the 2 cores" % args.warmup
+                 if not args.no_baseline else "project only (--no-baseline)",
+        "load_generator": {"tool": _wrk_version(), "threads": 1, "timeout_s": WRK_TIMEOUT_S, "pinned": False,
+                           "script": LUA},
+        "machine": {"cpus": os.cpu_count(), "loadavg_at_start": list(os.getloadavg())},
+        "notes": notes,
+        "completed": False,
+    }
+    progress = Progress(args.progress)
+    progress.start()
+    exit_code = EXIT_FAILED
+    project = noop = None
+    try:
+        # the target
+        if S.total_clicks(args.url) is None:
+            raise RunFailed("the target %s does not answer GET /api/v1/stats with a click count: is it running?"
+                            % args.url)
+        server_pid = S.listening_pid(S.url_port(args.url)) if S.is_local(args.url) else None
+        procs = {}
+        server_info = {"pid": server_pid}
+        if server_pid:
+            procs["server"] = server_pid
+            argv_s = S.cmdline(server_pid) or []
+            server_info.update({"command": argv_s, "jvm_flags": S.jvm_flags(argv_s), "jdk": S.jdk_of_pid(server_pid),
+                                "cpu_affinity": S.affinity(server_pid)})
+        else:
+            notes.append("the target's process was not found (not local?): no server CPU figures")
+        used = S.connected_ports(server_pid) if server_pid else set()
+        ctx.cpu_counted = {"server": True}
+        services = {}
+        for lab, pid in S.service_pids(ROOT).items():
+            if pid == server_pid:
+                continue
+            ports = S.listening_ports(pid)
+            connected = bool(ports & used)
+            procs[lab] = pid
+            ctx.cpu_counted[lab] = connected
+            services[lab] = {"pid": pid, "ports": sorted(ports), "server_connected": connected}
+            if not connected:
+                notes.append("%s (pid %d) is running but the server had no connection to it when the run started: "
+                             "its CPU is reported but not in the total" % (lab, pid))
+        server_info["services"] = services
+        if server_pid and not services:
+            notes.append("no service pid files under .services/: database/cache/queue CPU is inside the server "
+                         "process (embedded stack) or not measured")
+        result["server"] = server_info
+        result["jdk"] = server_info.get("jdk")
+
+        # the codes
+        if profile.name == "smoke" and not args.codes:
+            ctx.codes_file = ctx.base + "-codes.txt"
+            log("creating %d links on %s for the smoke run" % (SMOKE_LINKS, args.url))
+            codes = create_links(args.url, SMOKE_LINKS, ctx.codes_file)
+        else:
+            ctx.codes_file = args.codes or DEFAULT_CODES
+            if not os.path.isfile(ctx.codes_file):
+                raise RunFailed("codes file %s is missing: run scripts/seed-data first (it writes one code per line "
+                                "in rank order), or pass --codes FILE" % ctx.codes_file)
+            codes = read_codes(ctx.codes_file)
+            if not codes:
+                raise RunFailed("codes file %s is empty" % ctx.codes_file)
+        check_codes(args.url, codes)
+        ctx.codes_file = os.path.abspath(ctx.codes_file)
+        result["codes_file"] = os.path.relpath(ctx.codes_file, ROOT)
+        result["codes"] = len(codes)
+        if profile.name == "smoke" and args.pacing == 1 and "--pacing" in " ".join(argv):
+            notes.append("smoke is never paced (max throughput); --pacing ignored")
+
+        log("%s x%g: %d steps, %s of load per target, pacing %s; output %s.*"
+            % (profile.name, args.scale, len(steps), fmt_secs(sum(s.seconds for s in steps)),
+               result["pacing"], ctx.base))
+
+        # the no-op first, then the target: each runs the whole profile, ramp included, with nothing else of
+        # ours alive; the no-op is stopped before the target runs
+        if not args.no_baseline:
+            info = start_noop(ctx, server_pid)
+            try:
+                noop = run_target(ctx, "noop", info["url"], {"server": info["pid"]}, False, progress)
+            finally:
+                stop_noop(ctx)
+            noop["server"] = info
+            time.sleep(2)
+        project = run_target(ctx, "project", args.url, procs, True, progress)
+        result["completed"] = True
+        exit_code = EXIT_OK
+    except RunFailed as e:
+        log("error: %s" % e)
+        result["error"] = str(e)
+    except Exception as e:  # a bug or an environment problem: still stop everything and say so
+        import traceback
+        traceback.print_exc()
+        log("error: %s: %s" % (type(e).__name__, e))
+        result["error"] = "%s: %s" % (type(e).__name__, e)
+    except KeyboardInterrupt:
+        log("interrupted")
+        result["error"] = "interrupted"
+        exit_code = 130
+    finally:
+        progress.stop_event.set()
+        for pid in list(ctx.children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
+        stop_noop(ctx)
+
+    # assemble
+    if project:
+        result.update(headline(project))
+        result["hold_window"] = project["hold_window"]
+        result["whole_run"] = project["whole_run"]
+        result["accounting"] = project.get("accounting")
+        result["cpu_s"] = project["cpu_s"]
+        result["machine_cpu_busy"] = project["machine_cpu_busy"]
+        result["warmup"] = project.get("warmup")
+        result["steps"] = project["steps"]
+        result["thresholds"] = thresholds(profile, project)
+        result["thresholds_pass"] = all(t["pass"] for t in result["thresholds"])
+    if noop:
+        b = headline(noop)
+        b.update({"hold_window": noop["hold_window"], "whole_run": noop["whole_run"], "cpu_s": noop["cpu_s"],
+                  "machine_cpu_busy": noop["machine_cpu_busy"], "server": noop["server"], "steps": noop["steps"],
+                  "warmup": noop.get("warmup")})
+        result["baseline"] = b
+    if project and noop:
+        bp, bn = result, result["baseline"]
+        result["ratios"] = {
+            "tps_ratio": _ratio(bp["tps_hold"], bn["tps_hold"]),
+            "tps_avg_ratio": _ratio(bp["tps_avg"], bn["tps_avg"]),
+            "p95_diff_ms": _diff(bp["p95_ms"], bn["p95_ms"]),
+            "p99_diff_ms": _diff(bp["p99_ms"], bn["p99_ms"]),
+            "p999_diff_ms": _diff(bp["p999_ms"], bn["p999_ms"]),
+            "max_diff_ms": _diff(bp["max_ms"], bn["max_ms"]),
+            "server_cpu_per_1k_ratio": _ratio(bp["cpu_s_per_1k"].get("server"), bn["cpu_s_per_1k"].get("server")),
+        }
+    elif args.no_baseline:
+        notes.append("--no-baseline: no no-op figures in this run (PERF.md wants them beside every figure)")
+
+    if project and exit_code == EXIT_OK:
+        acc = result["accounting"]
+        if acc["clicks_lost"] > 0:
+            exit_code = EXIT_LOST
+            log("FAILED: %d clicks lost (%s basis)" % (acc["clicks_lost"], acc["basis"]))
+        elif acc["basis"] == "server" and acc["clicks_duplicated"] > 0:
+            exit_code = EXIT_LOST
+            log("FAILED: %d clicks duplicated on the server's own count" % acc["clicks_duplicated"])
+        if acc.get("in_flight_ok") is False:
+            notes.append("in_flight_at_cutoff %s is outside 0..%s: the server's redirect count and wrk's disagree"
+                         % (acc["in_flight_at_cutoff"], acc["in_flight_bound"]))
+        if exit_code == EXIT_OK and not result["thresholds_pass"] and (args.strict or profile.name == "smoke"):
+            exit_code = EXIT_THRESHOLDS
+    result["exit_code"] = exit_code
+    if not ctx.load_started:  # failed before any load: nothing worth a file
+        return exit_code
+
+    with open(ctx.base + ".json", "w") as f:
+        json.dump(result, f, indent=2)
+        f.write("\n")
+    if project:
+        with open(ctx.base + ".md", "w") as f:
+            f.write(report.markdown(result))
+        with open(ctx.base + ".svg", "w") as f:
+            f.write(report.svg(result, profile))
+        print(report.summary_text(result))
+    log("wrote %s.json%s (exit %d)" % (ctx.base, " .md .svg" if project else "", exit_code))
+    return exit_code
+
+
+def _which(cmd):
+    from shutil import which
+    return which(cmd)
+
+
+def _wrk_version():
+    try:
+        out = subprocess.run(["wrk", "-v"], capture_output=True, text=True, timeout=10).stdout
+        return out.split("Copyright")[0].strip() or "wrk"
+    except (OSError, subprocess.SubprocessError):
+        return "wrk"
+
+
+def _ratio(a, b):
+    return round(a / b, 4) if a is not None and b else None
+
+
+def _diff(a, b):
+    return round(a - b, 3) if a is not None and b is not None else None
