@@ -21,15 +21,29 @@ import java.util.concurrent.ThreadLocalRandom;
  * two ledgers sharing a database lock rows in the same order and cannot deadlock each other.
  */
 final class JdbcClickLedger implements ClickLedger {
+    /** MySQL and MariaDB: one statement that inserts the minute or adds to it. */
     static final String UPSERT_ROLLUP = "INSERT INTO click_rollups (code, minute_epoch, clicks) VALUES (?, ?, ?) "
             + "ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)";
+    /**
+     * H2: its MySQL-mode {@code ON DUPLICATE KEY UPDATE} tries the insert and catches the
+     * duplicate-key exception, building its message every time; a profile of the embedded server
+     * at 30k clicks/s spent a third of its CPU there. Standard MERGE looks the row up instead:
+     * 2.5x faster for 1,000-row batches of existing minutes (measured with H2 2.5.252).
+     */
+    static final String MERGE_ROLLUP_H2 = "MERGE INTO click_rollups t USING (VALUES (CAST(? AS VARCHAR(64)), "
+            + "CAST(? AS BIGINT), CAST(? AS BIGINT))) s(code, minute_epoch, clicks) "
+            + "ON t.code = s.code AND t.minute_epoch = s.minute_epoch "
+            + "WHEN MATCHED THEN UPDATE SET clicks = t.clicks + s.clicks "
+            + "WHEN NOT MATCHED THEN INSERT (code, minute_epoch, clicks) VALUES (s.code, s.minute_epoch, s.clicks)";
     static final String ADD_TO_LINK = "UPDATE links SET total_clicks = total_clicks + ? WHERE code = ?";
     static final String ADD_TO_TOTAL = "UPDATE counters SET total = total + ? WHERE name = 'clicks' AND slot = ?";
 
     private final DataSource dataSource;
+    private final String upsertRollup;
 
-    JdbcClickLedger(DataSource dataSource) {
+    JdbcClickLedger(DataSource dataSource, boolean mySqlFamily) {
         this.dataSource = dataSource;
+        this.upsertRollup = mySqlFamily ? UPSERT_ROLLUP : MERGE_ROLLUP_H2;
     }
 
     @Override
@@ -46,7 +60,7 @@ final class JdbcClickLedger implements ClickLedger {
         }
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement rollup = c.prepareStatement(UPSERT_ROLLUP);
+            try (PreparedStatement rollup = c.prepareStatement(upsertRollup);
                  PreparedStatement link = c.prepareStatement(ADD_TO_LINK);
                  PreparedStatement total = c.prepareStatement(ADD_TO_TOTAL)) {
                 for (Map.Entry<RollupKey, Long> e : perMinute.entrySet()) {

@@ -49,7 +49,7 @@ public final class QueryTiming {
             DbClient db = database.dbClient();
             DbLinkStore store = new DbLinkStore(db);
             DbClickStats stats = new DbClickStats(db);
-            JdbcClickLedger ledger = new JdbcClickLedger(database.dataSource());
+            JdbcClickLedger ledger = new JdbcClickLedger(database.dataSource(), config.database().isMySqlFamily());
             List<Row> rows = new ArrayList<>();
             rows.add(time("baseline: SELECT 1 (DbClient)", iterations,
                     i -> db.execute().get("SELECT 1 AS one").orElseThrow()));

@@ -46,7 +46,7 @@ final class ShortlinkApp implements AutoCloseable {
                 .metrics(metrics)
                 .clock(clock)
                 .build();
-        JdbcClickLedger ledger = new JdbcClickLedger(database.dataSource());
+        JdbcClickLedger ledger = new JdbcClickLedger(database.dataSource(), config.database().isMySqlFamily());
         this.clicks = switch (config.clickMode()) {
             case BATCHED -> ClickBatcher.start(ledger, config.clicks(), clock, metrics);
             case SYNCHRONOUS -> new SynchronousClickSink(ledger, metrics);
