@@ -26,20 +26,20 @@ import org.openjdk.jmh.annotations.State;
  * java -jar benchmarks/target/benchmarks.jar -f 2 -wi 3 -i 5 -w 1s -r 1s -prof gc CodeGenerator
  * </pre>
  *
- * <p>Last printed on this machine kind (2-core VM shared with other work, load average 2 to 4.7,
- * JDK 25.0.3, JMH 1.37, 2026-11-27), average time, ± the 99.9 % error JMH reports:
+ * <p>Last printed on this machine kind (2-core VM, JDK 25.0.3, JMH 1.37, 2026-11-27, commit 6d836ba;
+ * all runs in docs/perf/baseline.md), average time, ± the 99.9 % error JMH reports:
  * <pre>
  * what                                               time              allocated
- * CodeGenerator.secure(7).next()                     903 ± 111 ns      488 B/op
- *   baseline: SecureRandom.nextInt(62) x7 to char[]  787 ± 51 ns       424 B/op
- *   contrast: ThreadLocalRandom.nextInt(62) x7        24 ± 5 ns         32 B/op
- * Click.of(code, instant), UUIDv7 from TLR            11 ± 1 ns         56 B/op
- *   baseline: UUID.randomUUID()                      222 ± 16 ns       128 B/op
+ * CodeGenerator.secure(7).next()                     944 ± 163 ns      488 B/op
+ *   baseline: SecureRandom.nextInt(62) x7 to char[]  957 ± 107 ns      424 B/op
+ *   contrast: ThreadLocalRandom.nextInt(62) x7        32 ± 3 ns         32 B/op
+ * Click.of(code, instant), UUIDv7 from TLR            17 ± 3 ns         56 B/op
+ *   baseline: UUID.randomUUID()                      265 ± 16 ns       128 B/op
  * </pre>
- * The generator adds about 0.1 µs to its raw source (String and ShortCode); nearly all of its
+ * The generator costs what its raw source costs, within the error (String and ShortCode are noise); nearly all of its
  * cost is {@code SecureRandom} (the default NativePRNG, ~110 ns a draw). That is the price of
  * codes that reveal nothing about their neighbours, paid once per created link. Per click,
- * {@code Click.of} is 20x cheaper than {@code UUID.randomUUID()}, which draws from the same
+ * {@code Click.of} is 15x cheaper than {@code UUID.randomUUID()}, which draws from the same
  * secure source; event ids need uniqueness, not secrecy.
  */
 @State(Scope.Benchmark)

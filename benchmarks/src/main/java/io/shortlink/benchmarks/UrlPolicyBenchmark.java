@@ -22,15 +22,15 @@ import org.openjdk.jmh.annotations.State;
  * java -jar benchmarks/target/benchmarks.jar -f 2 -wi 3 -i 5 -w 1s -r 1s -prof gc UrlPolicy
  * </pre>
  *
- * <p>Last printed on this machine kind (2-core VM shared with other work, load average 2 to 4.7,
- * JDK 25.0.3, JMH 1.37, 2026-11-27), average time, ± the 99.9 % error JMH reports:
+ * <p>Last printed on this machine kind (2-core VM, JDK 25.0.3, JMH 1.37, 2026-11-27, commit 6d836ba,
+ * typical rows at d5d31f8; all runs in docs/perf/baseline.md), average time, ± the 99.9 % error:
  * <pre>
  * input                          UrlPolicy.check             URI.create (baseline)
- * typical, 99 chars, ASCII       166 ± 10 ns,   312 B/op     724 ± 243 ns,   472 B/op
- * IDN host (bücher.example)     2282 ± 267 ns, 2680 B/op     423 ± 124 ns,   320 B/op
- * 0x7f.0.0.1 (refused)           452 ± 85 ns,   800 B/op    1910 ± 194 ns,  1480 B/op
+ * typical, 99 chars, ASCII        269 ± 47 ns,   312 B/op     865 ± 179 ns,   472 B/op
+ * IDN host (bücher.example)      2872 ± 249 ns, 2680 B/op     498 ± 155 ns,   320 B/op
+ * 0x7f.0.0.1 (refused)            632 ± 93 ns,   800 B/op    2749 ± 565 ns,  1480 B/op
  * </pre>
- * The policy is about 4x cheaper than {@code URI.create} on a plain URL because it scans the
+ * The policy is about 3x cheaper than {@code URI.create} on a plain URL because it scans the
  * text once and leaves path and query alone. An IDN host costs about 2 µs more, nearly all in
  * {@code java.net.IDN} (nameprep); that is paid once per created link, never per redirect.
  * A refusal costs no stack trace ({@link InputRejectedException} is built without one).

@@ -18,7 +18,7 @@ final class DbClickStats {
     /** Rows per striped counter (see V1 migration). */
     static final int COUNTER_SLOTS = 16;
 
-    static final String LINK_TOTAL = "SELECT total_clicks FROM links WHERE code = ?";
+    static final String LINK_TOTAL = "SELECT clicks FROM link_clicks WHERE code = ?";
     static final String MINUTES = "SELECT minute_epoch, clicks FROM click_rollups "
             + "WHERE code = ? AND minute_epoch >= ? AND minute_epoch < ? ORDER BY minute_epoch";
     static final String SUMS_SINCE = "SELECT COALESCE(SUM(clicks), 0) AS since, "
@@ -35,7 +35,7 @@ final class DbClickStats {
     /** Clicks recorded for {@code code} so far (0 for an unknown code). */
     long totalClicks(ShortCode code) {
         try {
-            return db.execute().get(LINK_TOTAL, code.value()).map(r -> DbLinkStore.number(r, "total_clicks")).orElse(0L);
+            return db.execute().get(LINK_TOTAL, code.value()).map(r -> DbLinkStore.number(r, "clicks")).orElse(0L);
         } catch (DbClientException e) {
             throw DbLinkStore.unavailable("stats query", e);
         }

@@ -35,15 +35,24 @@ final class JdbcClickLedger implements ClickLedger {
             + "ON t.code = s.code AND t.minute_epoch = s.minute_epoch "
             + "WHEN MATCHED THEN UPDATE SET clicks = t.clicks + s.clicks "
             + "WHEN NOT MATCHED THEN INSERT (code, minute_epoch, clicks) VALUES (s.code, s.minute_epoch, s.clicks)";
-    static final String ADD_TO_LINK = "UPDATE links SET total_clicks = total_clicks + ? WHERE code = ?";
+    /** MySQL and MariaDB: per-link totals, one multi-row statement per batch (rewriteBatchedStatements). */
+    static final String UPSERT_LINK_TOTAL = "INSERT INTO link_clicks (code, clicks) VALUES (?, ?) "
+            + "ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)";
+    /** H2: as {@link #MERGE_ROLLUP_H2}, a lookup instead of a caught duplicate-key exception. */
+    static final String MERGE_LINK_TOTAL_H2 = "MERGE INTO link_clicks t USING (VALUES (CAST(? AS VARCHAR(64)), "
+            + "CAST(? AS BIGINT))) s(code, clicks) ON t.code = s.code "
+            + "WHEN MATCHED THEN UPDATE SET clicks = t.clicks + s.clicks "
+            + "WHEN NOT MATCHED THEN INSERT (code, clicks) VALUES (s.code, s.clicks)";
     static final String ADD_TO_TOTAL = "UPDATE counters SET total = total + ? WHERE name = 'clicks' AND slot = ?";
 
     private final DataSource dataSource;
     private final String upsertRollup;
+    private final String upsertLinkTotal;
 
     JdbcClickLedger(DataSource dataSource, boolean mySqlFamily) {
         this.dataSource = dataSource;
         this.upsertRollup = mySqlFamily ? UPSERT_ROLLUP : MERGE_ROLLUP_H2;
+        this.upsertLinkTotal = mySqlFamily ? UPSERT_LINK_TOTAL : MERGE_LINK_TOTAL_H2;
     }
 
     @Override
@@ -61,7 +70,7 @@ final class JdbcClickLedger implements ClickLedger {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement rollup = c.prepareStatement(upsertRollup);
-                 PreparedStatement link = c.prepareStatement(ADD_TO_LINK);
+                 PreparedStatement link = c.prepareStatement(upsertLinkTotal);
                  PreparedStatement total = c.prepareStatement(ADD_TO_TOTAL)) {
                 for (Map.Entry<RollupKey, Long> e : perMinute.entrySet()) {
                     rollup.setString(1, e.getKey().code());
@@ -71,8 +80,8 @@ final class JdbcClickLedger implements ClickLedger {
                 }
                 rollup.executeBatch();
                 for (Map.Entry<String, Long> e : perLink.entrySet()) {
-                    link.setLong(1, e.getValue());
-                    link.setString(2, e.getKey());
+                    link.setString(1, e.getKey());
+                    link.setLong(2, e.getValue());
                     link.addBatch();
                 }
                 link.executeBatch();
