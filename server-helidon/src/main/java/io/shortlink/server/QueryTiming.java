@@ -55,7 +55,7 @@ public final class QueryTiming {
                     i -> db.execute().get("SELECT 1 AS one").orElseThrow()));
             rows.add(time("redirect lookup / metadata (links by code)", iterations,
                     i -> store.find(new ShortCode(codes[random.nextInt(codes.length)]))));
-            rows.add(time("link total (links by code)", iterations,
+            rows.add(time("link total (link_clicks by PK)", iterations,
                     i -> stats.totalClicks(new ShortCode(codes[random.nextInt(codes.length)]))));
             rows.add(time("stats range, 24 h of minutes (rollups by PK)", iterations,
                     i -> stats.minutes(new ShortCode(codes[random.nextInt(codes.length)]),
