@@ -137,18 +137,7 @@ def url_port(url):
 
 def listening_pid(port):
     """The pid of the process with a LISTEN socket on this TCP port (any local address), or None."""
-    inodes = set()
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        try:
-            with open(table) as f:
-                next(f)
-                for line in f:
-                    parts = line.split()
-                    local, state, inode = parts[1], parts[3], parts[9]
-                    if state == "0A" and int(local.rsplit(":", 1)[1], 16) == port:
-                        inodes.add("socket:[%s]" % inode)
-        except OSError:
-            continue
+    inodes = {"socket:[%s]" % ino for lp, rp, st, ino in _tcp_rows() if st == "0A" and lp == port}
     if not inodes:
         return None
     for pid_dir in glob.glob("/proc/[0-9]*"):

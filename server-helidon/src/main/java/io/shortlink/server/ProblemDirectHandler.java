@@ -26,12 +26,7 @@ final class ProblemDirectHandler implements DirectHandler {
     @Override
     public TransportResponse handle(TransportRequest request, EventType eventType, Status status,
                                     ServerResponseHeaders headers, String message) {
-        ProblemType type = switch (status.code()) {
-            case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
-            case 431 -> ProblemType.HEADERS_TOO_LARGE;
-            case 500 -> ProblemType.INTERNAL_ERROR;
-            default -> ProblemType.BAD_REQUEST;
-        };
+        ProblemType type = ProblemType.forStatus(status.code());
         // The message can echo the client's bytes: cap it, and never reflect internals of a 500.
         String detail = status.code() >= 500 ? null : truncate(message);
         String path = request.path();

@@ -33,6 +33,20 @@ enum ProblemType {
         this.title = title;
     }
 
+    /**
+     * The problem for an HTTP error Helidon raised itself (before routing, or an unrouted path),
+     * known only by its status. One mapping for the direct handler and the routing's error handler.
+     */
+    static ProblemType forStatus(int status) {
+        return switch (status) {
+            case 404 -> NOT_FOUND;
+            case 405 -> METHOD_NOT_ALLOWED;
+            case 413 -> PAYLOAD_TOO_LARGE;
+            case 431 -> HEADERS_TOO_LARGE;
+            default -> status >= 500 ? INTERNAL_ERROR : BAD_REQUEST;
+        };
+    }
+
     String type() {
         return TYPE_PREFIX + slug;
     }

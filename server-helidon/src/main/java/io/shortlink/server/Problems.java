@@ -64,13 +64,13 @@ final class Problems {
                     send(req, res, ProblemType.STORE_UNAVAILABLE, null);
                 })
                 .error(HttpException.class, (req, res, e) -> {
-                    ProblemType type = switch (e.status().code()) {
-                        case 404 -> ProblemType.NOT_FOUND;
-                        case 405 -> ProblemType.METHOD_NOT_ALLOWED;
-                        case 413 -> ProblemType.PAYLOAD_TOO_LARGE;
-                        default -> e.status().code() >= 500 ? ProblemType.INTERNAL_ERROR : ProblemType.BAD_REQUEST;
+                    ProblemType type = ProblemType.forStatus(e.status().code());
+                    // Never reflect internals of a 5xx, as the direct handler does not either.
+                    String detail = switch (type) {
+                        case NOT_FOUND -> "no resource at this path";
+                        case INTERNAL_ERROR -> null;
+                        default -> e.getMessage();
                     };
-                    String detail = type == ProblemType.NOT_FOUND ? "no resource at this path" : e.getMessage();
                     send(res, e.status(), type.type(), type.title(), detail, req.path().rawPath());
                 })
                 .error(Exception.class, (req, res, e) -> {
