@@ -3,7 +3,6 @@ package io.shortlink.core;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One counted redirect.
@@ -25,17 +24,8 @@ public record Click(UUID eventId, ShortCode code, Instant at) {
         return new Click(newEventId(at), code, at);
     }
 
-    /**
-     * A version-7 UUID: 48 bits of Unix milliseconds, then 74 random bits. Time-ordered ids keep
-     * a ledger's unique index append-mostly. The random part comes from {@link ThreadLocalRandom},
-     * not {@link UUID#randomUUID()}: event ids need uniqueness, not secrecy, and the secure source
-     * would put a shared lock on every redirect.
-     */
+    /** A version-7 (time-ordered) UUID for a click at {@code at}; see {@link Ids#timeOrdered(long)}. */
     static UUID newEventId(Instant at) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        long millis = at.toEpochMilli() & 0xFFFF_FFFF_FFFFL;
-        long high = (millis << 16) | 0x7000L | (random.nextInt() & 0x0FFFL);
-        long low = (random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
-        return new UUID(high, low);
+        return Ids.timeOrdered(at.toEpochMilli());
     }
 }

@@ -4,58 +4,67 @@ import java.time.Duration;
 
 /**
  * How a {@link ClickBatcher} batches. Validated on construction: a bad value fails at start-up
- * with a message naming the rule.
+ * with a message naming the rule. A <i>key</i> is one (link, minute) pair: the batcher holds and
+ * writes one count per key, however many clicks it stands for.
  *
- * @param batchSize     a batch is sent as soon as this many clicks are buffered
- * @param linger        ... or as soon as the oldest buffered click has waited this long
- * @param capacity      at most this many clicks are buffered; beyond it {@code append} refuses
- *                      (the overflow policy: refuse and count, never block a redirect)
- * @param closeTimeout  how long {@code close()} keeps trying to deliver what is buffered
- * @param retryBackoff  first pause after a failed batch; doubles per failure up to {@code maxBackoff}
- * @param maxBackoff    longest pause between retries of a failed batch
+ * @param linger        a batch is sent once its oldest click has waited this long ...
+ * @param batchKeys     ... or as soon as this many keys are waiting; also the most keys one
+ *                      ledger transaction gets (a larger backlog goes as several transactions)
+ * @param maxKeys       at most this many keys are held, batches being sent or retried included;
+ *                      a click on a key already held is always accepted, a click that would add
+ *                      a key beyond it is refused and counted (never blocking a redirect)
+ * @param closeTimeout  how long {@code close()} keeps trying to deliver what is held
+ * @param retryBackoff  first pause after a transient failure; doubles per failure up to {@code maxBackoff}
+ * @param maxBackoff    longest pause between retries
  */
-public record ClickBatcherConfig(int batchSize, Duration linger, int capacity, Duration closeTimeout,
+public record ClickBatcherConfig(Duration linger, int batchKeys, int maxKeys, Duration closeTimeout,
                                  Duration retryBackoff, Duration maxBackoff) {
 
     public ClickBatcherConfig {
-        if (batchSize < 1) {
-            throw new IllegalArgumentException("batchSize must be at least 1, was " + batchSize);
-        }
-        if (capacity < batchSize) {
-            throw new IllegalArgumentException("capacity (" + capacity + ") must be at least batchSize (" + batchSize + ")");
-        }
         requirePositive("linger", linger);
+        if (batchKeys < 1) {
+            throw new IllegalArgumentException("batchKeys must be at least 1, was " + batchKeys);
+        }
+        if (maxKeys < batchKeys) {
+            throw new IllegalArgumentException("maxKeys (" + maxKeys + ") must be at least batchKeys (" + batchKeys + ")");
+        }
         requirePositive("closeTimeout", closeTimeout);
         requirePositive("retryBackoff", retryBackoff);
         requirePositive("maxBackoff", maxBackoff);
         if (maxBackoff.compareTo(retryBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff must not be shorter than retryBackoff");
+            throw new IllegalArgumentException("maxBackoff (" + maxBackoff + ") must not be shorter than retryBackoff ("
+                    + retryBackoff + ")");
         }
     }
 
     /**
-     * 1,000 clicks or 100 ms, 100,000 buffered (about 10 s of the 10k req/s target, ~10 MB),
-     * 10 s to drain on close, retries from 100 ms up to 5 s.
+     * Linger 100 ms; 5,000 keys per transaction; 500,000 keys held (about 75 MB; a 20 s database
+     * outage at 10k clicks/s over 100,000 links needs at most 200,000); 10 s to drain on close;
+     * retries from 100 ms up to 5 s.
      */
     public static ClickBatcherConfig defaults() {
-        return new ClickBatcherConfig(1_000, Duration.ofMillis(100), 100_000, Duration.ofSeconds(10),
+        return new ClickBatcherConfig(Duration.ofMillis(100), 5_000, 500_000, Duration.ofSeconds(10),
                 Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 
-    public ClickBatcherConfig withBatchSize(int value) {
-        return new ClickBatcherConfig(value, linger, capacity, closeTimeout, retryBackoff, maxBackoff);
-    }
-
     public ClickBatcherConfig withLinger(Duration value) {
-        return new ClickBatcherConfig(batchSize, value, capacity, closeTimeout, retryBackoff, maxBackoff);
+        return new ClickBatcherConfig(value, batchKeys, maxKeys, closeTimeout, retryBackoff, maxBackoff);
     }
 
-    public ClickBatcherConfig withCapacity(int value) {
-        return new ClickBatcherConfig(batchSize, linger, value, closeTimeout, retryBackoff, maxBackoff);
+    public ClickBatcherConfig withBatchKeys(int value) {
+        return new ClickBatcherConfig(linger, value, maxKeys, closeTimeout, retryBackoff, maxBackoff);
+    }
+
+    public ClickBatcherConfig withMaxKeys(int value) {
+        return new ClickBatcherConfig(linger, batchKeys, value, closeTimeout, retryBackoff, maxBackoff);
     }
 
     public ClickBatcherConfig withCloseTimeout(Duration value) {
-        return new ClickBatcherConfig(batchSize, linger, capacity, value, retryBackoff, maxBackoff);
+        return new ClickBatcherConfig(linger, batchKeys, maxKeys, value, retryBackoff, maxBackoff);
+    }
+
+    public ClickBatcherConfig withBackoff(Duration first, Duration max) {
+        return new ClickBatcherConfig(linger, batchKeys, maxKeys, closeTimeout, first, max);
     }
 
     private static void requirePositive(String name, Duration d) {

@@ -3,8 +3,8 @@ package io.shortlink.core;
 import java.time.Duration;
 
 /**
- * Where redirects drop their clicks. Implemented by {@link ClickBatcher} (into a
- * {@link ClickLedger} in-process) and, in a later phase, by a Kafka publisher.
+ * Where redirects drop their clicks. Implemented by {@link ClickBatcher} (counts folded
+ * in-process into a {@link ClickLedger}) and by lib-events' Kafka sink.
  *
  * <p>Contract: thread-safe. {@link #append(Click)} never blocks on I/O: it either accepts the
  * click — then the sink delivers it or, at {@link #close()}, reports it undelivered — or refuses
@@ -34,4 +34,22 @@ public interface ClickSink extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * What the sink has accepted and not yet delivered, for gauges and health details. A snapshot:
+     * cheap, never blocks on I/O.
+     */
+    default Backlog backlog() {
+        return Backlog.NONE;
+    }
+
+    /**
+     * Accepted, undelivered clicks.
+     *
+     * @param clicks    how many
+     * @param oldestAge how long the oldest of them has waited ({@link Duration#ZERO} when none)
+     */
+    record Backlog(long clicks, Duration oldestAge) {
+        public static final Backlog NONE = new Backlog(0, Duration.ZERO);
+    }
 }

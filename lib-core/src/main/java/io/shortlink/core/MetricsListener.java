@@ -19,11 +19,37 @@ public interface MetricsListener {
     }
 
     /** {@code count} clicks were applied by a ledger, in a batch that took {@code took}. */
-    default void clicksPersisted(int count, Duration took) {
+    default void clicksPersisted(long count, Duration took) {
     }
 
-    /** A batch of {@code count} clicks failed to apply and will be retried. */
-    default void clickBatchFailed(int count, Throwable cause) {
+    /** A batch of {@code count} clicks failed to apply for a transient reason and will be retried. */
+    default void clickBatchFailed(long count, Throwable cause) {
+    }
+
+    /**
+     * A retried batch of {@code count} clicks turned out to have been applied by an earlier
+     * attempt whose acknowledgement was lost; it was not applied again (the clicks were counted by
+     * {@link #clicksPersisted} now, once).
+     */
+    default void clickBatchAlreadyApplied(long count) {
+    }
+
+    /**
+     * {@code count} clicks were refused by the ledger for a reason a retry cannot change and were
+     * set aside (quarantined) so that later clicks are not held up behind them.
+     */
+    default void clicksQuarantined(long count, Throwable cause) {
+    }
+
+    /** {@code count} click events were delivered again and skipped by their event id. */
+    default void clickEventsDuplicated(long count) {
+    }
+
+    /**
+     * A background thread of a library ({@code name}) failed with {@code cause} and was
+     * restarted. Its work was kept; nothing was lost, but a restart is always worth a look.
+     */
+    default void workerRestarted(String name, Throwable cause) {
     }
 
     /** At close, {@code count} accepted clicks could not be delivered. */

@@ -2,195 +2,221 @@ package io.shortlink.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 final class ClickBatcherTest {
     private static final Instant T0 = Instant.parse("2025-01-01T10:00:00Z");
-    private static final ShortCode CODE = new ShortCode("abc1234");
+    private static final ShortCode A = new ShortCode("aaaa111");
+    private static final ShortCode B = new ShortCode("bbbb222");
+    private static final ShortCode C = new ShortCode("cccc333");
 
-    /** Size 3, linger 1 s, room for 10; retries after 100 ms doubling to 400 ms. */
-    private static final ClickBatcherConfig CONFIG = new ClickBatcherConfig(3, Duration.ofSeconds(1), 10,
+    /** Linger 1 s, 3 keys per batch, 10 keys held; retries after 100 ms doubling to 400 ms. */
+    private static final ClickBatcherConfig CONFIG = new ClickBatcherConfig(Duration.ofSeconds(1), 3, 10,
             Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(400));
 
-    private final AtomicReference<Instant> now = new AtomicReference<>(T0);
-    private final InstantSource clock = now::get;
-    private final RecordingLedger ledger = new RecordingLedger();
-    private final RecordingMetrics metrics = new RecordingMetrics();
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final Ticker ticker = nanos::get;
+    private final FakeLedger ledger = new FakeLedger();
+    private final CountingMetrics metrics = new CountingMetrics();
+    private final List<ClickBatch> quarantined = new ArrayList<>();
 
     private ClickBatcher unstarted(ClickBatcherConfig config) {
-        return ClickBatcher.unstarted(ledger, config, clock, metrics);
+        return ClickBatcher.builder(ledger).config(config).ticker(ticker).metrics(metrics)
+                .quarantine((batch, cause) -> quarantined.add(batch)).unstarted();
+    }
+
+    private ClickBatcher started(ClickBatcherConfig config) {
+        return ClickBatcher.builder(ledger).config(config).metrics(metrics)
+                .quarantine((batch, cause) -> quarantined.add(batch)).start();
     }
 
     private void advance(Duration d) {
-        now.updateAndGet(t -> t.plus(d));
+        nanos.addAndGet(d.toNanos());
     }
 
-    private List<Click> appendClicks(ClickBatcher batcher, int n) {
-        List<Click> clicks = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            Click click = Click.of(CODE, now.get());
-            assertTrue(batcher.append(click), "append " + i);
-            clicks.add(click);
+    private static void click(ClickBatcher batcher, ShortCode code, Instant at, int times) {
+        for (int i = 0; i < times; i++) {
+            assertTrue(batcher.append(Click.of(code, at)), "append " + code + " #" + i);
         }
-        return clicks;
     }
 
-    // --- the size trigger
-
-    @Test
-    void sends_whenBatchSizeReached_beforeLingerElapses() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        List<Click> clicks = appendClicks(batcher, 2);
-        assertFalse(batcher.sendIfReady(), "2 of 3, linger not elapsed");
-
-        clicks.addAll(appendClicks(batcher, 1));
-
-        assertTrue(batcher.sendIfReady());
-        assertEquals(List.of(clicks), ledger.applied());
-        assertEquals(0, batcher.buffered());
+    private static ClickCount count(ShortCode code, Instant minute, long clicks) {
+        return new ClickCount(code, ClickCount.epochMinute(minute), clicks);
     }
 
-    @Test
-    void batches_neverExceedBatchSize() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        List<Click> clicks = appendClicks(batcher, 7);
-
-        assertTrue(batcher.sendIfReady());
-        assertTrue(batcher.sendIfReady());
-        assertFalse(batcher.sendIfReady(), "the seventh click waits for linger");
-
-        assertEquals(List.of(clicks.subList(0, 3), clicks.subList(3, 6)), ledger.applied());
-        assertEquals(1, batcher.buffered());
-    }
-
-    // --- the linger trigger
+    // --- folding
 
     @Test
-    void sends_whenOldestClickHasLingered_notBefore() {
+    void clicksOnOneLinkInOneMinute_foldIntoOneCount() {
         ClickBatcher batcher = unstarted(CONFIG);
-        List<Click> clicks = appendClicks(batcher, 1);
+        click(batcher, A, T0, 500);
+        click(batcher, A, T0.plusSeconds(59), 500);
 
-        advance(Duration.ofMillis(999));
-        assertFalse(batcher.sendIfReady());
+        batcher.close();
 
-        advance(Duration.ofMillis(1));
-        assertTrue(batcher.sendIfReady());
-        assertEquals(List.of(clicks), ledger.applied());
+        assertEquals(List.of(List.of(count(A, T0, 1_000))), ledger.appliedCounts());
+        assertEquals(1_000, metrics.persisted.get());
     }
 
     @Test
-    void linger_isMeasuredFromTheOldestClick() {
+    void minutes_areKeptApart_byEachClicksOwnTime_evenOutOfOrder() {
         ClickBatcher batcher = unstarted(CONFIG);
-        List<Click> clicks = appendClicks(batcher, 1);
+        click(batcher, A, T0.plusSeconds(60), 2);
+        click(batcher, A, T0, 1);   // late click of the minute before
+        click(batcher, A, T0.plusSeconds(61), 1);
+
+        batcher.close();
+
+        assertEquals(List.of(List.of(count(A, T0, 1), count(A, T0.plusSeconds(60), 3))), ledger.appliedCounts());
+    }
+
+    @Test
+    void batches_holdCountsInCodeThenMinuteOrder() {
+        ClickBatcher batcher = unstarted(CONFIG.withBatchKeys(10));
+        click(batcher, C, T0, 1);
+        click(batcher, A, T0.plusSeconds(60), 1);
+        click(batcher, B, T0, 1);
+        click(batcher, A, T0, 1);
+
+        batcher.close();
+
+        assertEquals(List.of(List.of(count(A, T0, 1), count(A, T0.plusSeconds(60), 1), count(B, T0, 1),
+                count(C, T0, 1))), ledger.appliedCounts());
+    }
+
+    @Test
+    void heldKeys_growWithDistinctLinksAndMinutes_notWithClicks() {
+        ClickBatcher batcher = unstarted(CONFIG);
+        click(batcher, A, T0, 10_000);
+        click(batcher, B, T0, 10_000);
+
+        assertEquals(2, batcher.heldKeys());
+        assertEquals(20_000, batcher.backlog().clicks());
+    }
+
+    // --- when a batch goes
+
+    @Test
+    void sends_whenTheOldestClickHasLingered_notBefore() {
+        ClickBatcher batcher = unstarted(CONFIG);
+        click(batcher, A, T0, 1);
         advance(Duration.ofMillis(600));
-        clicks.addAll(appendClicks(batcher, 1));
+        click(batcher, B, T0, 1);
 
-        advance(Duration.ofMillis(400));
+        advance(Duration.ofMillis(399));
+        assertFalse(batcher.sendIfReady());
+        advance(Duration.ofMillis(1));
 
         assertTrue(batcher.sendIfReady());
-        assertEquals(List.of(clicks), ledger.applied());
+        assertEquals(List.of(List.of(count(A, T0, 1), count(B, T0, 1))), ledger.appliedCounts());
     }
 
     @Test
-    void nothingIsSent_whenNothingIsBuffered() {
+    void sends_assoonAsBatchKeysAreWaiting_beforeLinger() {
+        ClickBatcher batcher = unstarted(CONFIG);
+        click(batcher, A, T0, 5);
+        click(batcher, B, T0, 5);
+        assertFalse(batcher.sendIfReady(), "2 of 3 keys, linger not elapsed");
+
+        click(batcher, C, T0, 1);
+
+        assertTrue(batcher.sendIfReady());
+        assertEquals(11, ledger.totalClicks());
+    }
+
+    @Test
+    void aBacklog_goesAsSeveralTransactions_ofAtMostBatchKeysEach() {
+        ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(100));
+        for (int i = 0; i < 7; i++) {
+            click(batcher, new ShortCode("code" + i), T0, 2);
+        }
+
+        batcher.close();
+
+        assertEquals(List.of(3, 3, 1), ledger.applied().stream().map(b -> b.counts().size()).toList());
+        assertEquals(14, ledger.totalClicks());
+        assertEquals(3, ledger.applied().stream().map(ClickBatch::id).distinct().count(), "each its own id");
+    }
+
+    @Test
+    void nothingIsSent_whenNothingIsHeld() {
         ClickBatcher batcher = unstarted(CONFIG);
         advance(Duration.ofHours(1));
 
         assertFalse(batcher.sendIfReady());
-        assertEquals(List.of(), ledger.applied());
+        assertEquals(0, ledger.attempts());
     }
 
-    // --- overflow: refuse and count
+    // --- overflow: refuse and count, by keys
 
     @Test
-    void append_refusesAndCounts_beyondCapacity() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        int accepted = 0;
-        for (int i = 0; i < CONFIG.capacity() + 5; i++) {
-            if (batcher.append(Click.of(CODE, T0))) {
-                accepted++;
-            }
-        }
+    void aClickNeedingANewKey_isRefusedAndCounted_beyondMaxKeys() {
+        ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(3));
+        click(batcher, A, T0, 1);
+        click(batcher, B, T0, 1);
+        click(batcher, C, T0, 1);
 
-        assertEquals(CONFIG.capacity(), accepted);
-        assertEquals(CONFIG.capacity(), batcher.buffered());
-        assertEquals(CONFIG.capacity(), metrics.accepted.get());
-        assertEquals(5, metrics.dropped.get());
-    }
+        assertFalse(batcher.append(Click.of(new ShortCode("dddd444"), T0)));
+        assertFalse(batcher.append(Click.of(A, T0.plusSeconds(60))), "a new minute is a new key");
 
-    @Test
-    void append_acceptsAgain_onceABatchIsApplied() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        appendClicks(batcher, CONFIG.capacity());
-        assertFalse(batcher.append(Click.of(CODE, T0)));
-
-        batcher.sendIfReady();
-
-        assertTrue(batcher.append(Click.of(CODE, T0)));
-    }
-
-    // --- close
-
-    @Test
-    void close_sendsEverythingBuffered_thenRefusesAppends() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        List<Click> clicks = appendClicks(batcher, 5);
-
-        batcher.close();
-
-        assertEquals(clicks, ledger.appliedClicks());
-        assertEquals(0, batcher.buffered());
-        assertEquals(0, metrics.undelivered.get());
-        assertFalse(batcher.append(Click.of(CODE, T0)));
-        assertEquals(1, metrics.dropped.get());
+        assertEquals(3, metrics.accepted.get());
+        assertEquals(2, metrics.dropped.get());
     }
 
     @Test
-    void close_isIdempotent() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        appendClicks(batcher, 2);
+    void aClickOnAHeldKey_isAccepted_evenAtMaxKeys() {
+        ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(3));
+        click(batcher, A, T0, 1);
+        click(batcher, B, T0, 1);
+        click(batcher, C, T0, 1);
 
-        batcher.close();
-        batcher.close();
+        click(batcher, A, T0, 1_000);
 
-        assertEquals(1, ledger.applied().size());
+        assertEquals(0, metrics.dropped.get());
     }
 
-    // --- failures: keep, back off, retry the same batch
+    @Test
+    void newKeys_areAcceptedAgain_onceABatchIsApplied() {
+        ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(3));
+        click(batcher, A, T0, 1);
+        click(batcher, B, T0, 1);
+        click(batcher, C, T0, 1);
+
+        assertTrue(batcher.sendIfReady());
+
+        assertTrue(batcher.append(Click.of(new ShortCode("dddd444"), T0)));
+    }
+
+    // --- transient failures: keep the batch and its id, back off, retry
 
     @Test
-    void failedBatch_isRetriedUnchanged_afterBackoff() {
+    void aTransientFailure_isRetriedWithTheSameBatchId_afterBackoff() {
         ledger.failNext(1);
         ClickBatcher batcher = unstarted(CONFIG);
-        List<Click> clicks = appendClicks(batcher, 3);
+        click(batcher, A, T0, 3);
+        advance(Duration.ofSeconds(1));
 
         assertTrue(batcher.sendIfReady(), "first attempt, fails");
-        assertEquals(3, batcher.buffered(), "nothing applied, nothing lost");
+        assertEquals(3, batcher.backlog().clicks(), "nothing applied, nothing lost");
         advance(Duration.ofMillis(99));
         assertFalse(batcher.sendIfReady(), "still backing off");
-
         advance(Duration.ofMillis(1));
         assertTrue(batcher.sendIfReady());
 
-        assertEquals(List.of(clicks, clicks), ledger.attempts());
-        assertEquals(List.of(clicks), ledger.applied());
+        assertEquals(2, ledger.attempts());
+        assertEquals(ledger.attemptedIds().get(0), ledger.attemptedIds().get(1));
+        assertEquals(3, ledger.totalClicks());
         assertEquals(1, metrics.batchesFailed.get());
         assertEquals(3, metrics.persisted.get());
     }
@@ -199,7 +225,8 @@ final class ClickBatcherTest {
     void backoff_doublesPerFailure_upToMaxBackoff() {
         ledger.failNext(4);
         ClickBatcher batcher = unstarted(CONFIG);
-        appendClicks(batcher, 3);
+        click(batcher, A, T0, 1);
+        advance(Duration.ofSeconds(1));
         assertTrue(batcher.sendIfReady());
 
         for (Duration pause : List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
@@ -210,35 +237,16 @@ final class ClickBatcherTest {
             assertTrue(batcher.sendIfReady(), "at " + pause);
         }
 
-        assertEquals(5, ledger.attempts().size());
-        assertEquals(1, ledger.applied().size());
-        assertEquals(4, metrics.batchesFailed.get());
-    }
-
-    @Test
-    void failure_losesNothing_duplicatesNothing_reordersNothing() {
-        ledger.failNext(2);
-        ClickBatcher batcher = unstarted(CONFIG);
-        List<Click> clicks = appendClicks(batcher, 3);
-        batcher.sendIfReady();
-        clicks.addAll(appendClicks(batcher, 4));
-
-        advance(Duration.ofMillis(100));
-        batcher.sendIfReady();
-        advance(Duration.ofMillis(200));
-        batcher.sendIfReady();
-        batcher.close();
-
-        assertEquals(clicks, ledger.appliedClicks());
-        assertEquals(clicks.get(0), ledger.applied().getFirst().getFirst(), "the failed batch went first");
-        assertEquals(0, metrics.undelivered.get());
+        assertEquals(5, ledger.attempts());
+        assertEquals(1, ledger.totalClicks());
     }
 
     @Test
     void backoff_resets_afterASuccess() {
         ledger.failNext(2);
         ClickBatcher batcher = unstarted(CONFIG);
-        appendClicks(batcher, 3);
+        click(batcher, A, T0, 1);
+        advance(Duration.ofSeconds(1));
         batcher.sendIfReady();
         advance(Duration.ofMillis(100));
         batcher.sendIfReady();
@@ -246,7 +254,8 @@ final class ClickBatcherTest {
         assertTrue(batcher.sendIfReady(), "succeeds");
 
         ledger.failNext(1);
-        appendClicks(batcher, 3);
+        click(batcher, B, T0, 1);
+        advance(Duration.ofSeconds(1));
         assertTrue(batcher.sendIfReady(), "fails");
         advance(Duration.ofMillis(100));
 
@@ -254,71 +263,262 @@ final class ClickBatcherTest {
     }
 
     @Test
+    void clicksKeepFolding_whileTheLedgerIsDown_andAllArriveOnceItReturns() {
+        ledger.failNext(4);
+        ClickBatcher batcher = unstarted(CONFIG);
+        click(batcher, A, T0, 1);
+        advance(Duration.ofSeconds(1));
+        batcher.sendIfReady();
+        for (int i = 0; i < 3; i++) {
+            click(batcher, A, T0, 10_000);
+            click(batcher, B, T0, 10_000);
+            advance(Duration.ofSeconds(1));
+            batcher.sendIfReady();
+        }
+        assertEquals(3, batcher.heldKeys(), "one key in the failing batch, two folding behind it");
+        advance(Duration.ofSeconds(1));
+
+        batcher.close();
+
+        assertEquals(60_001, ledger.totalClicks());
+        assertEquals(Map.of(A, 30_001L, B, 30_000L), ledger.clicksByCode());
+        assertEquals(0, metrics.undelivered.get());
+    }
+
+    @Test
+    void aCommitWhoseAcknowledgementWasLost_isRetried_andCountedOnce() {
+        ledger.applyThenFailNext(1);
+        ClickBatcher batcher = unstarted(CONFIG);
+        click(batcher, A, T0, 7);
+        advance(Duration.ofSeconds(1));
+        batcher.sendIfReady();
+        advance(Duration.ofMillis(100));
+
+        batcher.sendIfReady();
+
+        assertEquals(7, ledger.totalClicks(), "applied by the first attempt only");
+        assertEquals(7, metrics.persisted.get());
+        assertEquals(7, metrics.alreadyApplied.get());
+        assertEquals(0, batcher.backlog().clicks());
+    }
+
+    // --- refusals: split, set aside, never block
+
+    @Test
+    void aRefusedCount_isSetAside_andEveryOtherCountApplied() {
+        ShortCode poison = new ShortCode("poison1");
+        ledger.refuse(poison);
+        ClickBatcher batcher = unstarted(CONFIG.withBatchKeys(8).withMaxKeys(100));
+        for (int i = 0; i < 7; i++) {
+            click(batcher, new ShortCode("good" + i), T0, 2);
+        }
+        click(batcher, poison, T0, 5);
+
+        batcher.close();
+
+        assertEquals(14, ledger.totalClicks());
+        assertEquals(1, quarantined.size());
+        assertEquals(List.of(count(poison, T0, 5)), quarantined.getFirst().counts());
+        assertEquals(5, metrics.quarantined.get());
+        assertTrue(ledger.attempts() <= 2 * 3 + 1, "a bisection, not a count at a time: " + ledger.attempts());
+    }
+
+    @Test
+    void clicksBehindARefusedBatch_areNotHeldUp() {
+        ShortCode poison = new ShortCode("poison1");
+        ledger.refuse(poison);
+        ClickBatcher batcher = unstarted(CONFIG);
+        click(batcher, poison, T0, 1);
+        advance(Duration.ofSeconds(1));
+        batcher.sendIfReady();
+
+        click(batcher, A, T0, 1);
+        advance(Duration.ofSeconds(1));
+        assertTrue(batcher.sendIfReady());
+
+        assertEquals(Map.of(A, 1L), ledger.clicksByCode());
+        assertEquals(0, batcher.backlog().clicks());
+    }
+
+    @Test
+    void whenTheLedgerRefusesEverything_bothHalvesAreSetAside_withoutTryingEachCount() {
+        ledger.refuseAll();
+        ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(100).withBatchKeys(64));
+        for (int i = 0; i < 64; i++) {
+            click(batcher, new ShortCode("code" + i), T0, 1);
+        }
+
+        batcher.close();
+
+        assertEquals(3, ledger.attempts(), "the batch, then each half");
+        assertEquals(64, quarantined.stream().mapToLong(ClickBatch::clicks).sum());
+        assertEquals(64, metrics.quarantined.get());
+        assertEquals(0, metrics.undelivered.get());
+    }
+
+    @Test
+    void aQuarantineThatFails_stillCountsTheClicks_andGoesOn() {
+        ledger.refuse(A);
+        ClickBatcher batcher = ClickBatcher.builder(ledger).config(CONFIG).ticker(ticker).metrics(metrics)
+                .quarantine((batch, cause) -> {
+                    throw new java.io.UncheckedIOException(new java.io.IOException("disk full (test)"));
+                }).unstarted();
+        click(batcher, A, T0, 2);
+        click(batcher, B, T0, 1);
+
+        batcher.close();
+
+        assertEquals(2, metrics.quarantined.get());
+        assertEquals(Map.of(B, 1L), ledger.clicksByCode());
+    }
+
+    // --- supervision
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void anErrorOnTheSenderThread_isCountedAndTheThreadGoesOn_keepingTheBatch() throws InterruptedException {
+        ledger.errorNext(1);
+        try (ClickBatcher batcher = started(CONFIG.withLinger(Duration.ofMillis(1)))) {
+            click(batcher, A, T0, 4);
+
+            assertTrue(batcher.flush(Duration.ofSeconds(5)));
+        }
+
+        assertEquals(1, metrics.restarts.get());
+        assertEquals(Map.of(A, 4L), ledger.clicksByCode());
+    }
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.SECONDS)
+    void aBatchThatKeepsThrowingErrors_isSetAside_andLaterClicksGoThrough() throws InterruptedException {
+        ledger.errorNext(ClickBatcher.ERRORS_BEFORE_REFUSAL);
+        try (ClickBatcher batcher = started(CONFIG.withLinger(Duration.ofMillis(1)))) {
+            click(batcher, A, T0, 1);
+            assertTrue(batcher.flush(Duration.ofSeconds(5)));
+            click(batcher, B, T0, 1);
+            assertTrue(batcher.flush(Duration.ofSeconds(5)));
+        }
+
+        assertEquals(ClickBatcher.ERRORS_BEFORE_REFUSAL, metrics.restarts.get());
+        assertEquals(1, metrics.quarantined.get());
+        assertEquals(Map.of(B, 1L), ledger.clicksByCode());
+    }
+
+    @Test
+    void senderThread_isOneNamedPlatformDaemon() {
+        try (ClickBatcher ignored = started(CONFIG)) {
+            List<Thread> senders = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals(ClickBatcher.THREAD_NAME)).toList();
+
+            assertEquals(1, senders.size());
+            assertTrue(senders.getFirst().isDaemon());
+            assertFalse(senders.getFirst().isVirtual());
+        }
+    }
+
+    // --- backlog
+
+    @Test
+    void backlog_reportsHeldClicks_andHowLongTheOldestHasWaited() {
+        ClickBatcher batcher = unstarted(CONFIG);
+        assertEquals(ClickSink.Backlog.NONE, batcher.backlog());
+        click(batcher, A, T0, 2);
+        advance(Duration.ofMillis(300));
+        click(batcher, B, T0, 1);
+        advance(Duration.ofMillis(200));
+
+        assertEquals(new ClickSink.Backlog(3, Duration.ofMillis(500)), batcher.backlog());
+    }
+
+    // --- close and flush
+
+    @Test
+    void close_sendsEverythingHeld_thenRefusesAppends() {
+        ClickBatcher batcher = unstarted(CONFIG);
+        click(batcher, A, T0, 5);
+
+        batcher.close();
+
+        assertEquals(5, ledger.totalClicks());
+        assertEquals(0, metrics.undelivered.get());
+        assertFalse(batcher.append(Click.of(A, T0)));
+        assertEquals(1, metrics.dropped.get());
+    }
+
+    @Test
+    void close_isIdempotent() {
+        ClickBatcher batcher = unstarted(CONFIG);
+        click(batcher, A, T0, 2);
+
+        batcher.close();
+        batcher.close();
+
+        assertEquals(1, ledger.attempts());
+    }
+
+    @Test
     @Timeout(value = 5, unit = TimeUnit.SECONDS)
-    void close_reportsUndelivered_whenLedgerKeepsFailing() {
+    void close_reportsUndelivered_whenTheLedgerKeepsFailing() {
         ledger.failNext(Integer.MAX_VALUE);
-        ClickBatcherConfig config = new ClickBatcherConfig(3, Duration.ofMillis(5), 100, Duration.ofMillis(200),
-                Duration.ofMillis(10), Duration.ofMillis(40));
-        ClickBatcher batcher = ClickBatcher.start(ledger, config, InstantSource.system(), metrics);
-        appendClicks(batcher, 7);
+        ClickBatcher batcher = started(CONFIG.withLinger(Duration.ofMillis(5)).withCloseTimeout(Duration.ofMillis(200))
+                .withBackoff(Duration.ofMillis(10), Duration.ofMillis(40)));
+        click(batcher, A, T0, 7);
 
         batcher.close();
 
         assertEquals(7, metrics.undelivered.get());
-        assertEquals(List.of(), ledger.applied());
-        assertFalse(ledger.attempts().isEmpty(), "it kept trying");
-        assertFalse(batcher.append(Click.of(CODE, T0)));
+        assertEquals(0, ledger.totalClicks());
+        assertTrue(ledger.attempts() > 1, "it kept trying");
+        assertFalse(batcher.append(Click.of(A, T0)));
     }
-
-    // --- flush, with the drain thread running
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void flush_returnsTrue_onceEverythingAcceptedIsApplied() throws InterruptedException {
-        ClickBatcherConfig lingersLong = CONFIG.withLinger(Duration.ofMinutes(10)).withCapacity(100).withBatchSize(100);
-        try (ClickBatcher batcher = ClickBatcher.start(ledger, lingersLong, InstantSource.system(), metrics)) {
-            List<Click> clicks = appendClicks(batcher, 5);
+        try (ClickBatcher batcher = started(CONFIG.withLinger(Duration.ofMinutes(10)))) {
+            click(batcher, A, T0, 5);
 
             assertTrue(batcher.flush(Duration.ofSeconds(5)));
 
-            assertEquals(clicks, ledger.appliedClicks());
-            assertEquals(0, batcher.buffered());
+            assertEquals(5, ledger.totalClicks());
         }
     }
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
-    void flush_returnsFalse_whenTimeoutElapsesFirst() throws InterruptedException {
+    void flush_returnsFalse_whenTheTimeoutElapsesFirst() throws InterruptedException {
         ledger.failNext(Integer.MAX_VALUE);
-        ClickBatcherConfig config = CONFIG.withCloseTimeout(Duration.ofMillis(50));
-        try (ClickBatcher batcher = ClickBatcher.start(ledger, config, InstantSource.system(), metrics)) {
-            appendClicks(batcher, 2);
+        try (ClickBatcher batcher = started(CONFIG.withCloseTimeout(Duration.ofMillis(50)))) {
+            click(batcher, A, T0, 2);
 
             assertFalse(batcher.flush(Duration.ofMillis(50)));
         }
     }
 
     @Test
-    void flush_returnsTrue_atOnce_whenNothingIsPending() throws InterruptedException {
-        ClickBatcher batcher = unstarted(CONFIG);
-
-        assertTrue(batcher.flush(Duration.ZERO));
+    void flush_returnsTrue_atOnce_whenNothingIsHeld() throws InterruptedException {
+        assertTrue(unstarted(CONFIG).flush(Duration.ZERO));
     }
 
     // --- many writers
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void concurrentAppends_areAllAppliedExactlyOnce() throws InterruptedException {
+    void concurrentAppends_areAllCountedExactlyOnce() throws InterruptedException {
         int threads = 8;
-        int perThread = 10_000;
-        ClickBatcherConfig config = ClickBatcherConfig.defaults().withLinger(Duration.ofMillis(5));
-        try (ClickBatcher batcher = ClickBatcher.start(ledger, config, InstantSource.system(), metrics)) {
+        int perThread = 20_000;
+        List<ShortCode> codes = new ArrayList<>();
+        for (int i = 0; i < 1_000; i++) {
+            codes.add(new ShortCode("c" + i));
+        }
+        ClickBatcherConfig config = ClickBatcherConfig.defaults().withLinger(Duration.ofMillis(2)).withBatchKeys(100);
+        try (ClickBatcher batcher = started(config)) {
             List<Thread> writers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
+                int offset = t;
                 writers.add(Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        batcher.append(Click.of(CODE, Instant.now()));
+                        batcher.append(Click.of(codes.get((i * 7 + offset) % codes.size()), Instant.now()));
                     }
                 }));
             }
@@ -329,29 +529,27 @@ final class ClickBatcherTest {
             assertTrue(batcher.flush(Duration.ofSeconds(20)));
         }
 
-        List<Click> applied = ledger.appliedClicks();
-        Set<UUID> ids = new HashSet<>();
-        applied.forEach(click -> ids.add(click.eventId()));
-        assertEquals(threads * perThread, applied.size());
-        assertEquals(threads * perThread, ids.size(), "no duplicates");
+        assertEquals(threads * perThread, ledger.totalClicks());
+        assertEquals(threads * perThread, metrics.accepted.get());
         assertEquals(0, metrics.dropped.get());
-        assertTrue(ledger.applied().stream().allMatch(batch -> batch.size() <= config.batchSize()));
+        assertTrue(ledger.applied().stream().allMatch(b -> b.counts().size() <= config.batchKeys()));
     }
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
-    void concurrentAppends_beyondCapacity_areEachAppliedOrCountedDropped() throws InterruptedException {
+    void concurrentAppends_beyondMaxKeys_areEachCountedOrRefused() throws InterruptedException {
         int threads = 8;
         int perThread = 10_000;
         ClickBatcherConfig small = ClickBatcherConfig.defaults().withLinger(Duration.ofMillis(1))
-                .withBatchSize(100).withCapacity(500);
+                .withBatchKeys(50).withMaxKeys(200);
         AtomicLong refused = new AtomicLong();
-        try (ClickBatcher batcher = ClickBatcher.start(ledger, small, InstantSource.system(), metrics)) {
+        try (ClickBatcher batcher = started(small)) {
             List<Thread> writers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
+                int offset = t * perThread;
                 writers.add(Thread.ofPlatform().start(() -> {
                     for (int i = 0; i < perThread; i++) {
-                        if (!batcher.append(Click.of(CODE, Instant.now()))) {
+                        if (!batcher.append(Click.of(new ShortCode("k" + ((offset + i) % 5_000)), Instant.now()))) {
                             refused.incrementAndGet();
                         }
                     }
@@ -364,115 +562,9 @@ final class ClickBatcherTest {
             assertTrue(batcher.flush(Duration.ofSeconds(20)));
         }
 
-        long applied = ledger.appliedClicks().size();
-        assertEquals(threads * perThread, applied + refused.get());
+        assertEquals(threads * perThread, ledger.totalClicks() + refused.get());
         assertEquals(refused.get(), metrics.dropped.get());
-        assertEquals(applied, metrics.accepted.get());
-        assertEquals(applied, ledger.appliedClicks().stream().map(Click::eventId).distinct().count());
-    }
-
-    @Test
-    void drainThread_isOneNamedDaemon() {
-        try (ClickBatcher batcher = ClickBatcher.start(ledger, CONFIG, clock, metrics)) {
-            List<Thread> drainers = Thread.getAllStackTraces().keySet().stream()
-                    .filter(t -> t.getName().equals(ClickBatcher.THREAD_NAME)).toList();
-
-            assertEquals(1, drainers.size());
-            assertTrue(drainers.getFirst().isDaemon());
-            assertFalse(drainers.getFirst().isVirtual());
-        }
-    }
-
-    // --- config
-
-    @Test
-    void config_refusesCapacitySmallerThanBatchSize_namingTheRule() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ClickBatcherConfig.defaults().withBatchSize(10).withCapacity(5));
-
-        assertTrue(e.getMessage().contains("capacity") && e.getMessage().contains("batchSize"), e.getMessage());
-    }
-
-    @Test
-    void config_refusesMaxBackoffShorterThanRetryBackoff() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ClickBatcherConfig(1, Duration.ofMillis(1), 1, Duration.ofSeconds(1),
-                        Duration.ofSeconds(2), Duration.ofSeconds(1)));
-
-        assertTrue(e.getMessage().contains("maxBackoff"), e.getMessage());
-    }
-
-    @Test
-    void config_refusesNonPositiveDurations() {
-        assertThrows(IllegalArgumentException.class,
-                () -> ClickBatcherConfig.defaults().withLinger(Duration.ZERO));
-        assertThrows(IllegalArgumentException.class,
-                () -> ClickBatcherConfig.defaults().withCloseTimeout(Duration.ofMillis(-1)));
-    }
-
-    /** A ledger that keeps what it was given and fails on request, applying nothing when it fails. */
-    private static final class RecordingLedger implements ClickLedger {
-        private final List<List<Click>> attempts = new CopyOnWriteArrayList<>();
-        private final List<List<Click>> applied = new CopyOnWriteArrayList<>();
-        private final AtomicInteger failuresLeft = new AtomicInteger();
-
-        void failNext(int times) {
-            failuresLeft.set(times);
-        }
-
-        @Override
-        public void apply(List<Click> clicks) {
-            List<Click> copy = List.copyOf(clicks);
-            attempts.add(copy);
-            if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                throw new StoreUnavailableException("ledger down (test)", null);
-            }
-            applied.add(copy);
-        }
-
-        List<List<Click>> attempts() {
-            return List.copyOf(attempts);
-        }
-
-        List<List<Click>> applied() {
-            return List.copyOf(applied);
-        }
-
-        List<Click> appliedClicks() {
-            return applied.stream().flatMap(List::stream).toList();
-        }
-    }
-
-    private static final class RecordingMetrics implements MetricsListener {
-        final AtomicLong accepted = new AtomicLong();
-        final AtomicLong dropped = new AtomicLong();
-        final AtomicLong persisted = new AtomicLong();
-        final AtomicLong batchesFailed = new AtomicLong();
-        final AtomicLong undelivered = new AtomicLong();
-
-        @Override
-        public void clickAccepted() {
-            accepted.incrementAndGet();
-        }
-
-        @Override
-        public void clickDropped() {
-            dropped.incrementAndGet();
-        }
-
-        @Override
-        public void clicksPersisted(int count, Duration took) {
-            persisted.addAndGet(count);
-        }
-
-        @Override
-        public void clickBatchFailed(int count, Throwable cause) {
-            batchesFailed.incrementAndGet();
-        }
-
-        @Override
-        public void clicksUndelivered(long count) {
-            undelivered.addAndGet(count);
-        }
+        assertEquals(ledger.totalClicks(), metrics.accepted.get());
+        assertNotEquals(0, ledger.totalClicks());
     }
 }

@@ -1,24 +1,60 @@
 package io.shortlink.server;
 
 import io.shortlink.core.Click;
+import io.shortlink.core.ClickBatch;
+import io.shortlink.core.ClickBatchRejectedException;
+import io.shortlink.core.ClickCount;
 import io.shortlink.core.ClickLedger;
+import io.shortlink.core.PositionConflictException;
+import io.shortlink.core.ShortCode;
 import io.shortlink.core.StoreUnavailableException;
+import io.shortlink.core.StreamRange;
 
 import javax.sql.DataSource;
+import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@link ClickLedger} over JDBC: one transaction per batch, three batched statements.
+ * {@link ClickLedger} over JDBC (MariaDB/MySQL, or H2 for the embedded default): one transaction
+ * per call, idempotent as the port requires.
  *
- * <p>A batch is first folded in memory to one row per (code, minute) and one per code, so 1,000
- * clicks on a few hot links cost a handful of rows, not 1,000. Rows are written in code order, so
- * two ledgers sharing a database lock rows in the same order and cannot deadlock each other.
+ * <ul>
+ * <li>{@link #apply(ClickBatch)} first inserts the batch id into {@code click_batches} with
+ *     {@code INSERT IGNORE}: 0 rows means an earlier attempt committed (its acknowledgement was
+ *     lost), so nothing more is written. Then the counts: rollup upserts, per-link totals, one
+ *     striped global counter row. Rows go in code order (the batch is sorted), so two writers
+ *     lock rows in the same order and cannot deadlock each other.</li>
+ * <li>{@link #record} moves each range's row in {@code stream_positions} with a compare-and-set
+ *     ({@code WHERE next_offset = from}): a reader that lost its partition cannot apply a range
+ *     the new owner has applied. Events go into {@code click_events} by event id with
+ *     {@code INSERT IGNORE}; only the events that were new are counted.</li>
+ * </ul>
+ *
+ * <p>Failures are classified for the sender: could not reach or hear from the database
+ * (connection, timeout, deadlock, a failure during COMMIT, whose outcome is unknown) is
+ * {@link StoreUnavailableException}, retry the same input; anything else the database said no to
+ * is {@link ClickBatchRejectedException}, and nothing was applied.
+ *
+ * <p>Old batch ids and events are purged in the background of normal work: after a successful
+ * call, at most once a minute, up to {@value #PURGE_ROWS} rows of each older than their retention.
+ * A retry comes within minutes, so a day of batch ids is ample.
  */
 final class JdbcClickLedger implements ClickLedger {
     /** MySQL and MariaDB: one statement that inserts the minute or adds to it. */
@@ -44,67 +80,364 @@ final class JdbcClickLedger implements ClickLedger {
             + "WHEN MATCHED THEN UPDATE SET clicks = t.clicks + s.clicks "
             + "WHEN NOT MATCHED THEN INSERT (code, clicks) VALUES (s.code, s.clicks)";
     static final String ADD_TO_TOTAL = "UPDATE counters SET total = total + ? WHERE name = 'clicks' AND slot = ?";
+    static final String RECORD_BATCH = "INSERT IGNORE INTO click_batches (batch_id) VALUES (?)";
+    static final String MOVE_POSITION = "UPDATE stream_positions SET next_offset = ? "
+            + "WHERE stream = ? AND part = ? AND next_offset = ?";
+    static final String READ_POSITION = "SELECT next_offset FROM stream_positions WHERE stream = ? AND part = ?";
+    static final String FIRST_POSITION = "INSERT INTO stream_positions (stream, part, next_offset) VALUES (?, ?, ?)";
+    static final String POSITIONS = "SELECT part, next_offset FROM stream_positions WHERE stream = ?";
+    static final String PURGE_BATCHES = "DELETE FROM click_batches WHERE batch_id < ? LIMIT " + JdbcClickLedger.PURGE_ROWS;
+    static final String PURGE_EVENTS = "DELETE FROM click_events WHERE event_id < ? LIMIT " + JdbcClickLedger.PURGE_ROWS;
+    /** Events per multi-row insert statement (3 parameters each). */
+    static final int EVENTS_PER_STATEMENT = 500;
+    static final int PURGE_ROWS = 10_000;
+    private static final long PURGE_EVERY_MILLIS = 60_000;
+    private static final long BATCH_ID_RETENTION_MILLIS = 24 * 3_600_000L;
 
     private final DataSource dataSource;
     private final String upsertRollup;
     private final String upsertLinkTotal;
+    private final InstantSource clock;
+    private final long eventRetentionMillis;
+    private final AtomicLong lastPurge = new AtomicLong();
+    private final Map<Integer, String> insertEventsSql = new HashMap<>();
 
-    JdbcClickLedger(DataSource dataSource, boolean mySqlFamily) {
+    /**
+     * @param mySqlFamily    MySQL/MariaDB (else H2): which upsert statements to use
+     * @param eventRetention how long raw click events are kept (and so how long a redelivered
+     *                       event is still recognised as a duplicate)
+     */
+    JdbcClickLedger(DataSource dataSource, boolean mySqlFamily, InstantSource clock, java.time.Duration eventRetention) {
         this.dataSource = dataSource;
         this.upsertRollup = mySqlFamily ? UPSERT_ROLLUP : MERGE_ROLLUP_H2;
         this.upsertLinkTotal = mySqlFamily ? UPSERT_LINK_TOTAL : MERGE_LINK_TOTAL_H2;
+        this.clock = clock;
+        this.eventRetentionMillis = eventRetention.toMillis();
+        this.lastPurge.set(clock.millis());
     }
 
     @Override
-    public void apply(List<Click> clicks) {
-        if (clicks.isEmpty()) {
-            return;
-        }
-        Map<RollupKey, Long> perMinute = new TreeMap<>();
-        Map<String, Long> perLink = new TreeMap<>();
-        for (Click click : clicks) {
-            String code = click.code().value();
-            perMinute.merge(new RollupKey(code, click.at().getEpochSecond() / 60), 1L, Long::sum);
-            perLink.merge(code, 1L, Long::sum);
-        }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement rollup = c.prepareStatement(upsertRollup);
-                 PreparedStatement link = c.prepareStatement(upsertLinkTotal);
-                 PreparedStatement total = c.prepareStatement(ADD_TO_TOTAL)) {
-                for (Map.Entry<RollupKey, Long> e : perMinute.entrySet()) {
-                    rollup.setString(1, e.getKey().code());
-                    rollup.setLong(2, e.getKey().minute());
-                    rollup.setLong(3, e.getValue());
-                    rollup.addBatch();
+    public boolean apply(ClickBatch batch) {
+        boolean fresh = inTransaction("click batch " + batch.id(), c -> {
+            try (PreparedStatement record = c.prepareStatement(RECORD_BATCH)) {
+                record.setBytes(1, bytes(batch.id()));
+                if (record.executeUpdate() == 0) {
+                    return false;
                 }
-                rollup.executeBatch();
-                for (Map.Entry<String, Long> e : perLink.entrySet()) {
-                    link.setString(1, e.getKey());
-                    link.setLong(2, e.getValue());
-                    link.addBatch();
-                }
-                link.executeBatch();
-                total.setLong(1, clicks.size());
-                total.setInt(2, ThreadLocalRandom.current().nextInt(DbClickStats.COUNTER_SLOTS));
-                total.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            writeCounts(c, batch.counts(), batch.clicks());
+            return true;
+        });
+        purgeIfDue();
+        return fresh;
+    }
+
+    @Override
+    public Recorded record(List<Click> events, List<StreamRange> ranges) {
+        // Within the input first: the same event twice in one call is one click.
+        Map<UUID, Click> distinct = new LinkedHashMap<>(events.size() * 4 / 3 + 1);
+        for (Click e : events) {
+            distinct.putIfAbsent(e.eventId(), e);
+        }
+        List<Click> unique = List.copyOf(distinct.values());
+        int repeatedInInput = events.size() - unique.size();
+        List<StreamRange> sorted = new ArrayList<>(ranges);
+        sorted.sort(Comparator.comparing(StreamRange::stream).thenComparingInt(StreamRange::partition));
+        String what = "click events (" + events.size() + ") of " + sorted;
+        // Optimistic first: a duplicate is rare (a spill replayed after Kafka took the original),
+        // so insert everything and compare the row count. Only when it falls short is the call
+        // done again, looking up which events are known before inserting the rest.
+        Recorded recorded = inTransaction(what, c -> {
+            movePositions(c, sorted);
+            if (insertEvents(c, unique, false).size() != unique.size()) {
+                return null;
+            }
+            writeCounts(c, countsOf(unique), unique.size());
+            return new Recorded(unique.size(), repeatedInInput);
+        });
+        if (recorded == null) {
+            recorded = inTransaction(what, c -> {
+                movePositions(c, sorted);
+                List<Click> fresh = insertEvents(c, unique, true);
+                if (!fresh.isEmpty()) {
+                    writeCounts(c, countsOf(fresh), fresh.size());
+                }
+                return new Recorded(fresh.size(), events.size() - fresh.size());
+            });
+        }
+        purgeIfDue();
+        return recorded;
+    }
+
+    @Override
+    public Map<Integer, Long> positions(String stream) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(POSITIONS)) {
+            s.setString(1, stream);
+            Map<Integer, Long> out = new TreeMap<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+            return out;
         } catch (SQLException e) {
-            throw new StoreUnavailableException("click batch of " + clicks.size() + " not applied: " + e.getMessage(), e);
+            throw new StoreUnavailableException("stream positions of " + stream + " not read: " + e.getMessage(), e);
         }
     }
 
-    private record RollupKey(String code, long minute) implements Comparable<RollupKey> {
-        @Override
-        public int compareTo(RollupKey o) {
-            int byCode = code.compareTo(o.code);
-            return byCode != 0 ? byCode : Long.compare(minute, o.minute);
+    private void movePositions(Connection c, List<StreamRange> ranges) throws SQLException {
+        try (PreparedStatement move = c.prepareStatement(MOVE_POSITION)) {
+            for (StreamRange r : ranges) {
+                move.setLong(1, r.next());
+                move.setString(2, r.stream());
+                move.setInt(3, r.partition());
+                move.setLong(4, r.from());
+                if (move.executeUpdate() == 1) {
+                    continue;
+                }
+                Long stored = storedPosition(c, r);
+                if (stored != null) {
+                    throw new PositionConflictException(r.stream() + " partition " + r.partition() + " is at " + stored
+                            + ", not at " + r.from() + ": another reader moved it");
+                }
+                // The partition's first range: there is no row yet. Two readers racing here
+                // collide on the primary key; the loser's call fails and it reads positions again.
+                try (PreparedStatement first = c.prepareStatement(FIRST_POSITION)) {
+                    first.setString(1, r.stream());
+                    first.setInt(2, r.partition());
+                    first.setLong(3, r.next());
+                    first.executeUpdate();
+                } catch (java.sql.SQLIntegrityConstraintViolationException e) {
+                    throw new PositionConflictException(r.stream() + " partition " + r.partition()
+                            + " was started by another reader at the same time");
+                }
+            }
         }
     }
+
+    private static Long storedPosition(Connection c, StreamRange r) throws SQLException {
+        try (PreparedStatement read = c.prepareStatement(READ_POSITION)) {
+            read.setString(1, r.stream());
+            read.setInt(2, r.partition());
+            try (ResultSet rs = read.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /**
+     * Inserts the events whose ids are not in {@code click_events}. Returns the ones inserted
+     * when {@code lookFirst}; otherwise inserts blindly and returns the events when every one was
+     * new, or a shorter list when some were not (the caller then rolls back and looks first).
+     */
+    private List<Click> insertEvents(Connection c, List<Click> events, boolean lookFirst) throws SQLException {
+        List<Click> fresh = new ArrayList<>(events.size());
+        for (int from = 0; from < events.size(); from += EVENTS_PER_STATEMENT) {
+            List<Click> part = events.subList(from, Math.min(events.size(), from + EVENTS_PER_STATEMENT));
+            List<Click> toInsert = lookFirst ? unknown(c, part) : part;
+            if (toInsert.isEmpty()) {
+                continue;
+            }
+            try (PreparedStatement insert = c.prepareStatement(insertEventsSql(toInsert.size()))) {
+                int i = 1;
+                for (Click e : toInsert) {
+                    insert.setBytes(i++, bytes(e.eventId()));
+                    insert.setString(i++, e.code().value());
+                    insert.setLong(i++, e.at().toEpochMilli());
+                }
+                int inserted = insert.executeUpdate();
+                if (inserted != toInsert.size() && !lookFirst) {
+                    return List.of();
+                }
+            }
+            fresh.addAll(toInsert);
+        }
+        return fresh;
+    }
+
+    /** The events of {@code part} whose ids are not recorded yet. */
+    private static List<Click> unknown(Connection c, List<Click> part) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT event_id FROM click_events WHERE event_id IN (");
+        for (int i = 0; i < part.size(); i++) {
+            sql.append(i == 0 ? "?" : ", ?");
+        }
+        sql.append(')');
+        Set<UUID> known = new HashSet<>();
+        try (PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < part.size(); i++) {
+                s.setBytes(i + 1, bytes(part.get(i).eventId()));
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    known.add(uuid(rs.getBytes(1)));
+                }
+            }
+        }
+        if (known.isEmpty()) {
+            return part;
+        }
+        return part.stream().filter(e -> !known.contains(e.eventId())).toList();
+    }
+
+    private String insertEventsSql(int rows) {
+        synchronized (insertEventsSql) {
+            return insertEventsSql.computeIfAbsent(rows, n -> {
+                StringBuilder sql = new StringBuilder(64 + n * 10)
+                        .append("INSERT IGNORE INTO click_events (event_id, code, clicked_at) VALUES ");
+                for (int i = 0; i < n; i++) {
+                    sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
+                }
+                return sql.toString();
+            });
+        }
+    }
+
+    /** Events folded into counts per link and minute, in code order. */
+    private static List<ClickCount> countsOf(List<Click> events) {
+        Map<ShortCode, Map<Long, Long>> byCode = new HashMap<>();
+        for (Click e : events) {
+            byCode.computeIfAbsent(e.code(), k -> new HashMap<>(4)).merge(ClickCount.epochMinute(e.at()), 1L, Long::sum);
+        }
+        List<ClickCount> counts = new ArrayList<>(byCode.size());
+        byCode.forEach((code, minutes) -> minutes.forEach((minute, n) -> counts.add(new ClickCount(code, minute, n))));
+        Collections.sort(counts);
+        return counts;
+    }
+
+    /** Rollups, per-link totals and one global counter row; {@code counts} in code order. */
+    private void writeCounts(Connection c, List<ClickCount> counts, long clicks) throws SQLException {
+        try (PreparedStatement rollup = c.prepareStatement(upsertRollup);
+             PreparedStatement link = c.prepareStatement(upsertLinkTotal);
+             PreparedStatement total = c.prepareStatement(ADD_TO_TOTAL)) {
+            ShortCode current = null;
+            long perLink = 0;
+            for (ClickCount count : counts) {
+                rollup.setString(1, count.code().value());
+                rollup.setLong(2, count.epochMinute());
+                rollup.setLong(3, count.clicks());
+                rollup.addBatch();
+                if (!count.code().equals(current)) {
+                    if (current != null) {
+                        addLinkTotal(link, current, perLink);
+                    }
+                    current = count.code();
+                    perLink = 0;
+                }
+                perLink += count.clicks();
+            }
+            if (current != null) {
+                addLinkTotal(link, current, perLink);
+            }
+            rollup.executeBatch();
+            link.executeBatch();
+            total.setLong(1, clicks);
+            total.setInt(2, ThreadLocalRandom.current().nextInt(DbClickStats.COUNTER_SLOTS));
+            total.executeUpdate();
+        }
+    }
+
+    private static void addLinkTotal(PreparedStatement link, ShortCode code, long clicks) throws SQLException {
+        link.setString(1, code.value());
+        link.setLong(2, clicks);
+        link.addBatch();
+    }
+
+    /** Work inside one transaction; {@code null} from the work rolls back (nothing happened). */
+    @FunctionalInterface
+    private interface Work<T> {
+        T in(Connection c) throws SQLException;
+    }
+
+    private <T> T inTransaction(String what, Work<T> work) {
+        Connection c;
+        try {
+            c = dataSource.getConnection();
+        } catch (SQLException e) {
+            // No connection, whatever the reason (pool exhausted, closed, database down): nothing
+            // was tried, so it is always worth trying again.
+            throw new StoreUnavailableException(what + " not applied, no connection: " + e.getMessage(), e);
+        }
+        try (c) {
+            c.setAutoCommit(false);
+            T result;
+            try {
+                result = work.in(c);
+                if (result == null || Boolean.FALSE.equals(result)) {
+                    c.rollback();
+                    return result;
+                }
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(c);
+                if (e instanceof SQLException sql) {
+                    throw classify(what + " not applied", sql);
+                }
+                throw (RuntimeException) e;
+            }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                // The outcome of a failed COMMIT is unknown: the retry settles it by the ids.
+                throw new StoreUnavailableException(what + ": commit failed, outcome unknown: " + e.getMessage(), e);
+            }
+            return result;
+        } catch (SQLException e) {
+            throw new StoreUnavailableException(what + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException ignored) {
+            // The connection is broken; the pool discards it and the database rolls back.
+        }
+    }
+
+    /** Could not reach the database (retry) versus the database refused (set aside). */
+    static RuntimeException classify(String what, SQLException e) {
+        String message = what + ": " + e.getMessage();
+        return SqlFailures.isTransient(e) ? new StoreUnavailableException(message, e)
+                : new ClickBatchRejectedException(message, e);
+    }
+
+    private void purgeIfDue() {
+        long now = clock.millis();
+        long last = lastPurge.get();
+        if (now - last < PURGE_EVERY_MILLIS || !lastPurge.compareAndSet(last, now)) {
+            return;
+        }
+        purgeNow();
+    }
+
+    /** Deletes up to {@value #PURGE_ROWS} batch ids and as many events older than their retention. */
+    void purgeNow() {
+        long now = clock.millis();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            purge(c, PURGE_BATCHES, now - BATCH_ID_RETENTION_MILLIS);
+            purge(c, PURGE_EVENTS, now - eventRetentionMillis);
+        } catch (SQLException e) {
+            System.getLogger(JdbcClickLedger.class.getName()).log(System.Logger.Level.WARNING,
+                    () -> "event=click_purge_failed error=\"" + e.getMessage() + "\"");
+        }
+    }
+
+    private static void purge(Connection c, String sql, long beforeMillis) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setBytes(1, bytes(new UUID(beforeMillis << 16, 0)));
+            s.executeUpdate();
+        }
+    }
+
+    /** A UUID's 16 bytes, most significant first: time-ordered ids sort by time as bytes. */
+    static byte[] bytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits()).array();
+    }
+
+    static UUID uuid(byte[] bytes) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        return new UUID(b.getLong(), b.getLong());
+    }
+
 }

@@ -2,15 +2,19 @@ package io.shortlink.server;
 
 import io.helidon.http.Method;
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Timer;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.shortlink.core.ClickBatcher;
+import io.shortlink.core.ClickSink;
 import io.shortlink.core.MetricsListener;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The libraries' {@link MetricsListener} and the request-latency filter, exported through
@@ -33,6 +37,10 @@ final class ServerMetrics implements MetricsListener {
     private final Counter persisted;
     private final Counter batchesFailed;
     private final Counter undelivered;
+    private final Counter quarantined;
+    private final Counter alreadyApplied;
+    private final Counter duplicated;
+    private final MeterRegistry registry;
     private final Timer batchDuration;
     private final Counter[] cacheLookups;
     private final Timer[][] requests;
@@ -48,6 +56,13 @@ final class ServerMetrics implements MetricsListener {
                 .description("Click batches that failed to apply and were retried"));
         undelivered = registry.getOrCreate(Counter.builder("shortlink.clicks.undelivered")
                 .description("Accepted clicks that could not be delivered before shutdown"));
+        quarantined = registry.getOrCreate(Counter.builder("shortlink.clicks.quarantined")
+                .description("Clicks the ledger refused for good, set aside in the quarantine file"));
+        alreadyApplied = registry.getOrCreate(Counter.builder("shortlink.clicks.already.applied")
+                .description("Clicks of retried batches that an earlier attempt had applied (lost commit acknowledgements)"));
+        duplicated = registry.getOrCreate(Counter.builder("shortlink.clicks.duplicated")
+                .description("Click events delivered again and skipped by their event id"));
+        this.registry = registry;
         batchDuration = registry.getOrCreate(Timer.builder("shortlink.click.batch.duration")
                 .description("Time to apply one click batch")
                 .buckets(LATENCY_BUCKETS));
@@ -102,15 +117,57 @@ final class ServerMetrics implements MetricsListener {
     }
 
     @Override
-    public void clicksPersisted(int count, Duration took) {
+    public void clicksPersisted(long count, Duration took) {
         persisted.increment(count);
         batchDuration.record(took);
     }
 
     @Override
-    public void clickBatchFailed(int count, Throwable cause) {
+    public void clickBatchFailed(long count, Throwable cause) {
         batchesFailed.increment();
     }
+
+    @Override
+    public void clickBatchAlreadyApplied(long count) {
+        alreadyApplied.increment(count);
+    }
+
+    @Override
+    public void clicksQuarantined(long count, Throwable cause) {
+        quarantined.increment(count);
+    }
+
+    @Override
+    public void clickEventsDuplicated(long count) {
+        duplicated.increment(count);
+    }
+
+    @Override
+    public void workerRestarted(String name, Throwable cause) {
+        registry.getOrCreate(Counter.builder("shortlink.workers.restarted")
+                .description("Background threads that failed and were restarted")
+                .tags(io.helidon.metrics.api.Metrics.tags("worker", name))).increment();
+    }
+
+    /**
+     * Gauges of what {@code sink} holds undelivered. The registry is global and keeps the first
+     * gauge of a name, so the gauges read the sink watched last (one per process in production;
+     * the newest app in a test JVM).
+     */
+    void watchClicks(ClickSink sink) {
+        WATCHED.set(sink);
+        registry.getOrCreate(Gauge.builder("shortlink.clicks.backlog",
+                () -> (double) WATCHED.get().backlog().clicks())
+                .description("Clicks accepted and not yet delivered to the ledger or broker"));
+        registry.getOrCreate(Gauge.builder("shortlink.clicks.backlog.oldest.seconds",
+                () -> WATCHED.get().backlog().oldestAge().toNanos() / 1e9)
+                .description("How long the oldest undelivered click has waited"));
+        registry.getOrCreate(Gauge.builder("shortlink.clicks.backlog.keys",
+                () -> (double) (WATCHED.get() instanceof ClickBatcher b ? b.heldKeys() : 0))
+                .description("Distinct (link, minute) counts the in-process batcher holds"));
+    }
+
+    private static final AtomicReference<ClickSink> WATCHED = new AtomicReference<>();
 
     @Override
     public void clicksUndelivered(long count) {

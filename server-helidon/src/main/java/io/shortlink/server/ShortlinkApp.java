@@ -8,6 +8,7 @@ import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.shortlink.cache.TieredLinkCache;
 import io.shortlink.core.ClickBatcher;
+import io.shortlink.core.ClickQuarantine;
 import io.shortlink.core.ClickSink;
 import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.LinkResolver;
@@ -46,11 +47,17 @@ final class ShortlinkApp implements AutoCloseable {
                 .metrics(metrics)
                 .clock(clock)
                 .build();
-        JdbcClickLedger ledger = new JdbcClickLedger(database.dataSource(), config.database().isMySqlFamily());
+        JdbcClickLedger ledger = new JdbcClickLedger(database.dataSource(), config.database().isMySqlFamily(), clock,
+                config.eventRetention());
         this.clicks = switch (config.clickMode()) {
-            case BATCHED -> ClickBatcher.start(ledger, config.clicks(), clock, metrics);
+            case BATCHED -> ClickBatcher.builder(ledger)
+                    .config(config.clicks())
+                    .metrics(metrics)
+                    .quarantine(ClickQuarantine.toFile(config.quarantineFile()))
+                    .start();
             case SYNCHRONOUS -> new SynchronousClickSink(ledger, metrics);
         };
+        metrics.watchClicks(clicks);
     }
 
     static ShortlinkApp open(ShortlinkConfig config, ServerMetrics metrics, InstantSource clock) {
@@ -82,6 +89,16 @@ final class ShortlinkApp implements AutoCloseable {
                 .addCheck(() -> HealthCheckResponse.builder()
                         .status(database.isReachable())
                         .build(), HealthCheckType.READINESS, "database")
+                // Always UP: a backlog is what the click path is for while the database is away;
+                // the details say how big and how old it is.
+                .addCheck(() -> {
+                    ClickSink.Backlog backlog = clicks.backlog();
+                    return HealthCheckResponse.builder()
+                            .status(true)
+                            .detail("backlog", backlog.clicks())
+                            .detail("oldestMs", backlog.oldestAge().toMillis())
+                            .build();
+                }, HealthCheckType.READINESS, "clicks")
                 .build();
         return ObserveFeature.just(health, MetricsObserver.create());
     }

@@ -7,6 +7,7 @@ import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.UrlPolicyConfig;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,13 +28,15 @@ import java.util.Set;
  * @param cache       the link cache
  * @param clickMode   {@code shortlink.clicks.mode}: batched (default) or synchronous (measurements only)
  * @param clicks      the click batcher
+ * @param quarantineFile where click batches the database refuses are set aside, {@code shortlink.clicks.quarantine-file}
+ * @param eventRetention how long raw click events are kept, {@code shortlink.clicks.events-retention}
  * @param drainDelay  on SIGTERM, how long readiness reports DOWN before the listener stops, so a
  *                    load balancer stops sending new requests first
  * @param accessLog   one log line per request (off by default: it costs ~10 % at 10k req/s)
  */
 record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfig urlPolicy,
                        DatabaseConfig database, boolean cacheEnabled, CacheConfig cache,
-                       ClickMode clickMode, ClickBatcherConfig clicks,
+                       ClickMode clickMode, ClickBatcherConfig clicks, Path quarantineFile, Duration eventRetention,
                        Duration drainDelay, boolean accessLog) {
 
     /** How a redirect's click reaches the database. */
@@ -103,9 +106,9 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
 
         ClickBatcherConfig batchDefaults = ClickBatcherConfig.defaults();
         ClickBatcherConfig clicks = new ClickBatcherConfig(
-                s.get("clicks.batch-size").asInt().orElse(batchDefaults.batchSize()),
                 duration(s.get("clicks.linger"), batchDefaults.linger()),
-                s.get("clicks.capacity").asInt().orElse(batchDefaults.capacity()),
+                s.get("clicks.batch-keys").asInt().orElse(batchDefaults.batchKeys()),
+                s.get("clicks.max-keys").asInt().orElse(batchDefaults.maxKeys()),
                 duration(s.get("clicks.close-timeout"), batchDefaults.closeTimeout()),
                 duration(s.get("clicks.retry-backoff"), batchDefaults.retryBackoff()),
                 duration(s.get("clicks.max-backoff"), batchDefaults.maxBackoff()));
@@ -120,8 +123,15 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
             case "synchronous" -> ClickMode.SYNCHRONOUS;
             default -> throw new IllegalArgumentException("shortlink.clicks.mode must be batched or synchronous, was " + mode);
         };
+        Duration eventRetention = duration(s.get("clicks.events-retention"), Duration.ofDays(1));
+        if (eventRetention.compareTo(Duration.ofHours(1)) < 0) {
+            throw new IllegalArgumentException("shortlink.clicks.events-retention must be at least PT1H (a replayed "
+                    + "click must still find its original), was " + eventRetention);
+        }
         return new ShortlinkConfig(stack, baseUrl, codeLength, urlPolicy, database,
                 s.get("cache.enabled").asBoolean().orElse(true), cache, clickMode, clicks,
+                Path.of(s.get("clicks.quarantine-file").asString().orElse("./data/quarantine/clicks.jsonl")),
+                eventRetention,
                 duration(s.get("shutdown.drain-delay"), Duration.ofSeconds(1)),
                 s.get("access-log").asBoolean().orElse(false));
     }

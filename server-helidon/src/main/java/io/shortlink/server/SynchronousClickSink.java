@@ -1,6 +1,8 @@
 package io.shortlink.server;
 
 import io.shortlink.core.Click;
+import io.shortlink.core.ClickBatch;
+import io.shortlink.core.ClickCount;
 import io.shortlink.core.ClickLedger;
 import io.shortlink.core.ClickSink;
 import io.shortlink.core.MetricsListener;
@@ -26,7 +28,7 @@ final class SynchronousClickSink implements ClickSink {
     @Override
     public boolean append(Click click) {
         long start = System.nanoTime();
-        ledger.apply(List.of(click));
+        ledger.apply(ClickBatch.of(List.of(new ClickCount(click.code(), ClickCount.epochMinute(click.at()), 1))));
         metrics.clickAccepted();
         metrics.clicksPersisted(1, Duration.ofNanos(System.nanoTime() - start));
         return true;

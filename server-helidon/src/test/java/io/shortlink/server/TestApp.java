@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -42,7 +43,8 @@ final class TestApp {
                 "shortlink.database.url", databaseUrl,
                 "shortlink.database.username", TestDatabase.onMariaDb() ? TestDatabase.USER : "sa",
                 "shortlink.database.password", TestDatabase.onMariaDb() ? TestDatabase.PASSWORD : "",
-                "shortlink.shutdown.drain-delay", "PT0.01S"));
+                "shortlink.shutdown.drain-delay", "PT0.01S",
+                "shortlink.clicks.quarantine-file", "target/quarantine/" + UUID.randomUUID() + ".jsonl"));
         values.putAll(overrides);
         return Config.builder()
                 .disableSystemPropertiesSource()
