@@ -1,5 +1,6 @@
 package io.shortlink.server;
 
+import io.shortlink.core.jdbc.JdbcClickLedger;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
@@ -15,8 +16,8 @@ import java.util.stream.Stream;
  * counters the ledger keeps, ranges from the per-minute rollups by primary key.
  */
 final class DbClickStats {
-    /** Rows per striped counter (see V1 migration). */
-    static final int COUNTER_SLOTS = 16;
+    /** Rows per striped counter (see V1 migration); the ledger writes the same slots. */
+    static final int COUNTER_SLOTS = JdbcClickLedger.COUNTER_SLOTS;
 
     static final String LINK_TOTAL = "SELECT clicks FROM link_clicks WHERE code = ?";
     static final String MINUTES = "SELECT minute_epoch, clicks FROM click_rollups "

@@ -1,5 +1,6 @@
 package io.shortlink.server;
 
+import io.shortlink.core.jdbc.JdbcClickLedger;
 import io.helidon.dbclient.DbClient;
 import io.shortlink.core.ClickBatch;
 import io.shortlink.core.ClickCount;
@@ -50,8 +51,9 @@ public final class QueryTiming {
             DbClient db = database.dbClient();
             DbLinkStore store = new DbLinkStore(db);
             DbClickStats stats = new DbClickStats(db);
-            JdbcClickLedger ledger = new JdbcClickLedger(database.dataSource(), config.database().isMySqlFamily(),
-                    java.time.InstantSource.system(), config.eventRetention());
+            JdbcClickLedger ledger = JdbcClickLedger.builder(database.dataSource())
+                    .dialect(JdbcClickLedger.Dialect.of(config.database().url()))
+                    .build();
             List<Row> rows = new ArrayList<>();
             rows.add(time("baseline: SELECT 1 (DbClient)", iterations,
                     i -> db.execute().get("SELECT 1 AS one").orElseThrow()));

@@ -1,5 +1,6 @@
 package io.shortlink.server;
 
+import io.shortlink.core.jdbc.JdbcClickLedger;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.http.HttpRouting;
@@ -47,8 +48,11 @@ final class ShortlinkApp implements AutoCloseable {
                 .metrics(metrics)
                 .clock(clock)
                 .build();
-        JdbcClickLedger ledger = new JdbcClickLedger(database.dataSource(), config.database().isMySqlFamily(), clock,
-                config.eventRetention());
+        JdbcClickLedger ledger = JdbcClickLedger.builder(database.dataSource())
+                .dialect(JdbcClickLedger.Dialect.of(config.database().url()))
+                .clock(clock)
+                .eventRetention(config.eventRetention())
+                .build();
         this.clicks = switch (config.clickMode()) {
             case BATCHED -> ClickBatcher.builder(ledger)
                     .config(config.clicks())

@@ -1,5 +1,6 @@
 package io.shortlink.server;
 
+import io.shortlink.core.jdbc.JdbcClickLedger;
 import io.shortlink.core.Click;
 import io.shortlink.core.ClickBatch;
 import io.shortlink.core.ClickCount;
@@ -45,7 +46,7 @@ class JdbcClickLedgerTest {
         database = Database.open(new ShortlinkConfig.DatabaseConfig(TestDatabase.fresh(),
                 TestDatabase.onMariaDb() ? TestDatabase.USER : "sa", TestDatabase.onMariaDb() ? TestDatabase.PASSWORD : "",
                 4, Duration.ofSeconds(2)));
-        ledger = new JdbcClickLedger(database.dataSource(), TestDatabase.onMariaDb(), InstantSource.system(), Duration.ofDays(1));
+        ledger = ledgerOver(database);
         stats = new DbClickStats(database.dbClient());
     }
 
@@ -196,8 +197,7 @@ class JdbcClickLedgerTest {
         Database gone = Database.open(new ShortlinkConfig.DatabaseConfig(TestDatabase.fresh(),
                 TestDatabase.onMariaDb() ? TestDatabase.USER : "sa", TestDatabase.onMariaDb() ? TestDatabase.PASSWORD : "",
                 2, Duration.ofSeconds(1)));
-        JdbcClickLedger closedLedger = new JdbcClickLedger(gone.dataSource(), TestDatabase.onMariaDb(),
-                InstantSource.system(), Duration.ofDays(1));
+        JdbcClickLedger closedLedger = ledgerOver(gone);
         gone.close();
 
         assertThrows(StoreUnavailableException.class,
@@ -205,6 +205,12 @@ class JdbcClickLedgerTest {
     }
 
     // --- helpers
+
+    private static JdbcClickLedger ledgerOver(Database db) {
+        return JdbcClickLedger.builder(db.dataSource())
+                .dialect(TestDatabase.onMariaDb() ? JdbcClickLedger.Dialect.MYSQL : JdbcClickLedger.Dialect.H2)
+                .build();
+    }
 
     private static List<ClickCount> sorted(ClickCount... counts) {
         List<ClickCount> out = new ArrayList<>(List.of(counts));

@@ -1,5 +1,6 @@
 package io.shortlink.server;
 
+import io.shortlink.core.jdbc.JdbcClickLedger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.shortlink.core.CodeGenerator;

@@ -1,4 +1,4 @@
-package io.shortlink.server;
+package io.shortlink.core.jdbc;
 
 import java.io.IOException;
 import java.sql.SQLException;

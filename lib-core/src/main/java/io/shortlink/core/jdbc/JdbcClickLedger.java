@@ -1,4 +1,4 @@
-package io.shortlink.server;
+package io.shortlink.core.jdbc;
 
 import io.shortlink.core.Click;
 import io.shortlink.core.ClickBatch;
@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -32,8 +34,16 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@link ClickLedger} over JDBC (MariaDB/MySQL, or H2 for the embedded default): one transaction
- * per call, idempotent as the port requires.
+ * {@link ClickLedger} over JDBC (MariaDB/MySQL, or H2 in MySQL mode): one transaction per call,
+ * idempotent as the port requires. It expects the schema of this module's Flyway migrations
+ * ({@code classpath:db/migration}, tables {@code click_rollups}, {@code link_clicks},
+ * {@code counters}, {@code click_batches}, {@code click_events}, {@code stream_positions}).
+ *
+ * <pre>{@code
+ * ClickLedger ledger = JdbcClickLedger.builder(dataSource)
+ *         .dialect(JdbcClickLedger.Dialect.of(jdbcUrl))
+ *         .build();
+ * }</pre>
  *
  * <ul>
  * <li>{@link #apply(ClickBatch)} first inserts the batch id into {@code click_batches} with
@@ -56,9 +66,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * call, at most once a minute, up to {@value #PURGE_ROWS} rows of each older than their retention.
  * A retry comes within minutes, so a day of batch ids is ample.
  */
-final class JdbcClickLedger implements ClickLedger {
+public final class JdbcClickLedger implements ClickLedger {
+    /** Rows of each striped counter in the {@code counters} table (the V1 migration seeds 16). */
+    public static final int COUNTER_SLOTS = 16;
+
     /** MySQL and MariaDB: one statement that inserts the minute or adds to it. */
-    static final String UPSERT_ROLLUP = "INSERT INTO click_rollups (code, minute_epoch, clicks) VALUES (?, ?, ?) "
+    public static final String UPSERT_ROLLUP = "INSERT INTO click_rollups (code, minute_epoch, clicks) VALUES (?, ?, ?) "
             + "ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)";
     /**
      * H2: its MySQL-mode {@code ON DUPLICATE KEY UPDATE} tries the insert and catches the
@@ -66,20 +79,20 @@ final class JdbcClickLedger implements ClickLedger {
      * at 30k clicks/s spent a third of its CPU there. Standard MERGE looks the row up instead:
      * 2.5x faster for 1,000-row batches of existing minutes (measured with H2 2.5.252).
      */
-    static final String MERGE_ROLLUP_H2 = "MERGE INTO click_rollups t USING (VALUES (CAST(? AS VARCHAR(64)), "
+    public static final String MERGE_ROLLUP_H2 = "MERGE INTO click_rollups t USING (VALUES (CAST(? AS VARCHAR(64)), "
             + "CAST(? AS BIGINT), CAST(? AS BIGINT))) s(code, minute_epoch, clicks) "
             + "ON t.code = s.code AND t.minute_epoch = s.minute_epoch "
             + "WHEN MATCHED THEN UPDATE SET clicks = t.clicks + s.clicks "
             + "WHEN NOT MATCHED THEN INSERT (code, minute_epoch, clicks) VALUES (s.code, s.minute_epoch, s.clicks)";
     /** MySQL and MariaDB: per-link totals, one multi-row statement per batch (rewriteBatchedStatements). */
-    static final String UPSERT_LINK_TOTAL = "INSERT INTO link_clicks (code, clicks) VALUES (?, ?) "
+    public static final String UPSERT_LINK_TOTAL = "INSERT INTO link_clicks (code, clicks) VALUES (?, ?) "
             + "ON DUPLICATE KEY UPDATE clicks = clicks + VALUES(clicks)";
     /** H2: as {@link #MERGE_ROLLUP_H2}, a lookup instead of a caught duplicate-key exception. */
-    static final String MERGE_LINK_TOTAL_H2 = "MERGE INTO link_clicks t USING (VALUES (CAST(? AS VARCHAR(64)), "
+    public static final String MERGE_LINK_TOTAL_H2 = "MERGE INTO link_clicks t USING (VALUES (CAST(? AS VARCHAR(64)), "
             + "CAST(? AS BIGINT))) s(code, clicks) ON t.code = s.code "
             + "WHEN MATCHED THEN UPDATE SET clicks = t.clicks + s.clicks "
             + "WHEN NOT MATCHED THEN INSERT (code, clicks) VALUES (s.code, s.clicks)";
-    static final String ADD_TO_TOTAL = "UPDATE counters SET total = total + ? WHERE name = 'clicks' AND slot = ?";
+    public static final String ADD_TO_TOTAL = "UPDATE counters SET total = total + ? WHERE name = 'clicks' AND slot = ?";
     static final String RECORD_BATCH = "INSERT IGNORE INTO click_batches (batch_id) VALUES (?)";
     static final String MOVE_POSITION = "UPDATE stream_positions SET next_offset = ? "
             + "WHERE stream = ? AND part = ? AND next_offset = ?";
@@ -102,18 +115,73 @@ final class JdbcClickLedger implements ClickLedger {
     private final AtomicLong lastPurge = new AtomicLong();
     private final Map<Integer, String> insertEventsSql = new HashMap<>();
 
-    /**
-     * @param mySqlFamily    MySQL/MariaDB (else H2): which upsert statements to use
-     * @param eventRetention how long raw click events are kept (and so how long a redelivered
-     *                       event is still recognised as a duplicate)
-     */
-    JdbcClickLedger(DataSource dataSource, boolean mySqlFamily, InstantSource clock, java.time.Duration eventRetention) {
-        this.dataSource = dataSource;
-        this.upsertRollup = mySqlFamily ? UPSERT_ROLLUP : MERGE_ROLLUP_H2;
-        this.upsertLinkTotal = mySqlFamily ? UPSERT_LINK_TOTAL : MERGE_LINK_TOTAL_H2;
-        this.clock = clock;
-        this.eventRetentionMillis = eventRetention.toMillis();
+    private JdbcClickLedger(Builder b) {
+        this.dataSource = b.dataSource;
+        boolean mySql = b.dialect == Dialect.MYSQL;
+        this.upsertRollup = mySql ? UPSERT_ROLLUP : MERGE_ROLLUP_H2;
+        this.upsertLinkTotal = mySql ? UPSERT_LINK_TOTAL : MERGE_LINK_TOTAL_H2;
+        this.clock = b.clock;
+        this.eventRetentionMillis = b.eventRetention.toMillis();
         this.lastPurge.set(clock.millis());
+    }
+
+    /** The one way to make a ledger; everything but the data source has a default. */
+    public static Builder builder(DataSource dataSource) {
+        return new Builder(dataSource);
+    }
+
+    /** The SQL flavour: which upsert statements the ledger uses. */
+    public enum Dialect {
+        /** MySQL and MariaDB: {@code INSERT ... ON DUPLICATE KEY UPDATE}. */
+        MYSQL,
+        /** H2 in MySQL mode: standard {@code MERGE} (see {@link #MERGE_ROLLUP_H2} for why). */
+        H2;
+
+        /** The dialect of a JDBC URL: MySQL for {@code jdbc:mysql:} and {@code jdbc:mariadb:}, else H2. */
+        public static Dialect of(String jdbcUrl) {
+            return jdbcUrl.startsWith("jdbc:mysql:") || jdbcUrl.startsWith("jdbc:mariadb:") ? MYSQL : H2;
+        }
+    }
+
+    /** Builds a {@link JdbcClickLedger}. */
+    public static final class Builder {
+        private final DataSource dataSource;
+        private Dialect dialect = Dialect.MYSQL;
+        private InstantSource clock = InstantSource.system();
+        private Duration eventRetention = Duration.ofDays(1);
+
+        private Builder(DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        }
+
+        /** {@link Dialect#MYSQL} by default. */
+        public Builder dialect(Dialect value) {
+            this.dialect = Objects.requireNonNull(value, "dialect");
+            return this;
+        }
+
+        /** The wall clock that dates purges; {@link InstantSource#system()} by default. */
+        public Builder clock(InstantSource value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * How long raw click events are kept, and so how long a redelivered event is still
+         * recognised as a duplicate: 1 day by default, at least 1 hour.
+         */
+        public Builder eventRetention(Duration value) {
+            if (value == null || value.compareTo(Duration.ofHours(1)) < 0) {
+                throw new IllegalArgumentException("eventRetention must be at least PT1H (a replayed click must still "
+                        + "find its original), was " + value);
+            }
+            this.eventRetention = value;
+            return this;
+        }
+
+        public JdbcClickLedger build() {
+            return new JdbcClickLedger(this);
+        }
     }
 
     @Override
@@ -332,7 +400,7 @@ final class JdbcClickLedger implements ClickLedger {
             rollup.executeBatch();
             link.executeBatch();
             total.setLong(1, clicks);
-            total.setInt(2, ThreadLocalRandom.current().nextInt(DbClickStats.COUNTER_SLOTS));
+            total.setInt(2, ThreadLocalRandom.current().nextInt(COUNTER_SLOTS));
             total.executeUpdate();
         }
     }
@@ -410,8 +478,8 @@ final class JdbcClickLedger implements ClickLedger {
         purgeNow();
     }
 
-    /** Deletes up to {@value #PURGE_ROWS} batch ids and as many events older than their retention. */
-    void purgeNow() {
+    /** Deletes up to {@value #PURGE_ROWS} batch ids and as many events older than their retention, now. */
+    public void purgeNow() {
         long now = clock.millis();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(true);

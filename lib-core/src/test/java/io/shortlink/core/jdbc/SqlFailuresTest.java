@@ -1,4 +1,4 @@
-package io.shortlink.server;
+package io.shortlink.core.jdbc;
 
 import org.junit.jupiter.api.Test;
 
