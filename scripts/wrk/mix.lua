@@ -56,8 +56,42 @@
 -- COUNTING: response() gets the status but not the request, so answers are counted by status:
 -- 302 (only redirects answer it), 200 (only the reads), 201 (only the create), and any other
 -- status per code; an unexpected answer is attributed to a kind through the "instance" of its
--- problem+json body when it has one. Requests sent are counted per kind in request().
+-- problem+json body (every 4xx/5xx of the server carries one; a redirect's is "/{code}"), else
+-- to kind "unknown". Requests sent are counted per kind in request().
 -- At the end (done(), setup/thread:get pattern of redirects.lua) one JSON line is printed.
+--
+-- UNANSWERED REDIRECTS (the in-flight allowance of scripts/loadtest's click accounting):
+--   redirects.unanswered = redirects.sent - redirects["302"] - redirects.other
+-- i.e. GET /{code} requests that request() built (wrk's check call excluded) minus the answers
+-- of any status to them. It is exact as a count, and it is exactly the set of redirects whose
+-- click the server may have counted while wrk never saw their 302: the server appends a click
+-- only on its 302 path, so every other redirect answer carries no click. Where the unanswered
+-- ones went follows from wrk 4.1's src/wrk.c:
+--   * request() runs only in socket_writeable() when a connection starts a new request
+--     (c->written == 0); the request is then outstanding on that connection until
+--     response_complete(), which calls response() first thing (this script defines it). wrk
+--     pipelines as many requests as the checked request() returned: 1 here. So a connection
+--     has at most one request outstanding.
+--   * An outstanding request ends without response() only when reconnect_socket() tears its
+--     connection down after a write error (errors.write += 1) or a read/parse error
+--     (errors.read += 1): wrk then builds a NEW request on the new socket. One error abandons
+--     at most one request (a read error on an idle connection abandons none). The other path
+--     to reconnect_socket(), a response without keep-alive, comes after response(). Connect
+--     errors happen before request() on the new socket. errors.timeout in wrk 4 counts
+--     answers slower than --timeout that were parsed (response() saw them); nothing is
+--     cancelled on a timeout.
+--   * At the end of -d, record_rate() stops the loop (within 100 ms) with whatever is
+--     outstanding: at most one request per connection.
+-- Hence unanswered = in_flight_at_stop + abandoned, with 0 <= in_flight_at_stop <= connections
+-- and 0 <= abandoned <= errors.read + errors.write, so the bound scripts/loadtest checks is
+--   redirects.unanswered <= connections + errors.read + errors.write,
+-- and with no read/write errors (every healthy step) unanswered IS the number of redirects in
+-- flight when wrk stopped, <= connections. Lua is told neither which connection a call serves
+-- nor about socket errors, so when such errors happen the two parts cannot be told apart: an
+-- abandoned redirect may also have been served (the connection broke after the server
+-- counted it), so both stay in the allowance. An answer of kind "unknown" may be a redirect's:
+-- while there are any, unanswered is an upper bound and unanswered - unknown a lower one
+-- (scripts/loadtest uses the upper for the allowance and the lower for the bound check).
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -271,9 +305,11 @@ function done(summary, latency, requests)
     q[#q + 1] = string.format('["%s",%.3f]', tostring(p), latency:percentile(p) / 1000)
   end
   local n = summary.requests
+  local redirect_other = by_kind["redirect"] or 0
   io.write(string.format(
     '{"lt_step":1,"requests":%d,"duration_s":%.3f,"rps":%.1f,"connections":%d,"pacing_rate":%s,' ..
     '"sent":{"redirect":%d,"link":%d,"stats":%d,"create":%d},' ..
+    '"redirects":{"sent":%d,"302":%d,"other":%d,"unanswered":%d},' ..
     '"counts":{"302":%d,"200":%d,"201":%d,"other":%d},"other_by_status":%s,"other_by_kind":%s,' ..
     '"socket_errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d},"status_errors_wrk":%d,' ..
     '"pacing":{"delays":%d,"initial":%d,"late":%d,"mean_delay_ms":%.3f,"mean_elapsed_ms":%.3f},' ..
@@ -281,6 +317,7 @@ function done(summary, latency, requests)
     '"p99.9":%.3f,"max":%.3f},"quantiles_ms":[%s],"bytes":%d}\n',
     n, secs, n / secs, tonumber(os.getenv("LT_CONNECTIONS") or "0") or 0, tostring(RATE),
     sum.sent_redirect, sum.sent_link, sum.sent_stats, sum.sent_create,
+    sum.sent_redirect, sum.s302, redirect_other, sum.sent_redirect - sum.s302 - redirect_other,
     sum.s302, sum.s200, sum.s201, sum.other, json_map(by_status), json_map(by_kind),
     e.connect, e.read, e.write, e.timeout, e.status,
     sum.delays, sum.initial, sum.late, sum.delays > 0 and sum.delay_ms_sum / sum.delays or 0,

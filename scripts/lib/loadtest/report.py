@@ -13,6 +13,11 @@ def _f(v, nd=1, unit=""):
     return "{:,}{}".format(v, unit)
 
 
+def _b(v):
+    """A count that fails the run when above 0: in bold then."""
+    return "**%s**" % _f(v) if v else _f(v)
+
+
 def _pct(v, nd=3):
     return "–" if v is None else "{:.{}f} %".format(v * 100, nd)
 
@@ -104,17 +109,56 @@ def markdown(r):
     if acc:
         L.append("## Accounting")
         L.append("")
-        L.append("| 302s wrk saw | redirects answered (server) | in flight at cutoff (bound) | clicks recorded | lost | duplicated | dropped | basis | drain |")
-        L.append("|---:|---:|---:|---:|---:|---:|---:|---|---|")
-        L.append("| %s | %s | %s (0..%s) | %s | %s | %s | %s | %s | %s s, %s |" % (
-            _f(acc["redirects"]), _f(acc.get("redirects_server")), _f(acc.get("in_flight_at_cutoff")),
-            _f(acc.get("in_flight_bound")), _f(acc["clicks_recorded"]), _f(acc["clicks_lost"]),
-            _f(acc["clicks_duplicated"]), _f(acc.get("clicks_dropped")), acc["basis"], acc["drain_s"], acc["drain_end"]))
+        L.append("Judged on the client's count: seen = 302s wrk saw + the canary's; unanswered = redirects sent and "
+                 "never answered (in flight when wrk stopped a step, or abandoned by a socket error: the most the "
+                 "server can have served unseen); lost = seen − recorded, duplicated = recorded − (seen + "
+                 "unanswered), each at least 0 (unanswered redirects the server served can mask as many lost clicks: "
+                 "lost ≤ seen + unanswered − recorded is shown beside it when larger); a click the server dropped "
+                 "fails the run too.")
         L.append("")
-        L.append("On the client's count (the 302s wrk saw): lost %s, duplicated %s — requests still in flight when a "
-                 "step stops are answered and counted by the server but never seen by wrk." % (
-                     _f(acc["clicks_lost_client_basis"]), _f(acc["clicks_duplicated_client_basis"])))
+        L.append("| redirects sent | 302s seen (wrk + canary) | other answers | unanswered (bound) | clicks recorded | lost | duplicated | dropped (server) | verdict | drain |")
+        L.append("|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+        L.append("| %s | %s (%s + %s) | %s | %s (≤ %s) | %s | %s | %s | %s | %s | %s s: %s |" % (
+            _f(acc["redirects_sent"]), _f(acc["redirects_302"]), _f(acc["redirects_302_wrk"]),
+            _f(acc["redirects_302_canary"]), _f(acc["redirects_other"]), _f(acc["redirects_unanswered"]),
+            _f(acc["redirects_unanswered_bound"]), _f(acc["clicks_recorded"]), _b(acc["clicks_lost"]) + (
+                " (≤ %s)" % _f(acc["clicks_lost_max"]) if acc.get("clicks_lost_max", 0) > acc["clicks_lost"] else ""),
+            _b(acc["clicks_duplicated"]), _b(acc["clicks_dropped"]),
+            acc["verdict"] if acc["verdict"] == "ok" else "**%s**" % acc["verdict"].upper(), acc["drain_s"],
+            acc["drain_end"]))
         L.append("")
+        for reason in acc.get("failures") or []:
+            L.append("- **%s**" % reason)
+        if acc.get("failures"):
+            L.append("")
+        srv_c = acc.get("server")
+        if srv_c:
+            L.append("The server's click counters over the run (deltas from before the first step to after the "
+                     "drain, from /observe/metrics): shown, not judged, except dropped.")
+            L.append("")
+            L.append("| " + " | ".join(k.replace("_", " ") for k in srv_c) + " |")
+            L.append("|" + "---:|" * len(srv_c))
+            L.append("| " + " | ".join(_f(v) for v in srv_c.values()) + " |")
+        else:
+            L.append("The server exported no click counters (/observe/metrics): dropped clicks not checked.")
+        L.append("")
+        cn = acc.get("canary")
+        if cn:
+            L.append("Click freshness (canary `/%s`, one click at a time, once a second during the measured steps; from "
+                     "its 302 to the first `GET /api/v1/links/%s/stats` answer that counts it, polled every %g ms):"
+                     % (cn["code"], cn["code"], cn["poll_interval_ms"]))
+            L.append("")
+            L.append("| samples | p50 ms | p99 ms | max ms | timeouts (> %d s) | canary hits: 302 / other / unanswered |"
+                     % cn["give_up_s"])
+            L.append("|---:|---:|---:|---:|---:|---|")
+            L.append("| %s | %s | %s | %s | %s | %s / %s / %s |" % (
+                _f(acc["click_freshness_samples"]), _f(acc["click_freshness_p50_ms"]),
+                _f(acc["click_freshness_p99_ms"]), _f(acc["click_freshness_max_ms"]),
+                _f(acc["click_freshness_timeouts"]), _f(cn["redirects_302"]), _f(cn["other"]), _f(cn["unanswered"])))
+            L.append("")
+            L.append("Percentiles by nearest rank over the samples (few: p99 of fewer than 100 is the maximum); "
+                     "timeouts are not samples.")
+            L.append("")
 
     L.append("## CPU")
     L.append("")
@@ -137,7 +181,7 @@ def markdown(r):
             continue
         L.append("## Steps — %s" % title)
         L.append("")
-        L.append("| # | stage | conns | s | requests | req/s | req/s/conn | p50 | p90 | p95 | p99 | p99.9 | max | 302 | 200 | 201 | other | socket err | late | server CPU s/1k | in flight |")
+        L.append("| # | stage | conns | s | requests | req/s | req/s/conn | p50 | p90 | p95 | p99 | p99.9 | max | 302 | 200 | 201 | other | socket err | late | server CPU s/1k | unanswered (≤ bound) |")
         L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for s in steps:
             lat = s["latency_ms"]
@@ -149,9 +193,10 @@ def markdown(r):
                 lat["p99.9"], lat["max"], _f(s["counts"]["302"]), _f(s["counts"]["200"]), _f(s["counts"]["201"]),
                 _f(s["counts"]["other"]) + ((" " + str(s["other_by_status"])) if s["counts"]["other"] else ""),
                 _f(s["socket_errors_total"]), late, _f((s.get("cpu_s_per_1k") or {}).get("server"), 4),
-                _f(s.get("in_flight_at_cutoff"))))
+                "%s (≤ %s)" % (_f(s.get("redirects_unanswered")), _f(s.get("unanswered_bound")))))
         L.append("")
-        L.append("H = hold window. Latency in ms from wrk's histogram; late = paced delays that were already past 1/r.")
+        L.append("H = hold window. Latency in ms from wrk's histogram; late = paced delays that were already past 1/r; "
+                 "unanswered = redirects with no answer when wrk stopped, bound = connections + read/write errors.")
         L.append("")
 
     if r.get("notes"):
@@ -179,10 +224,17 @@ def summary_text(r):
     if r.get("ratios"):
         out.append("ratio TPS project/no-op %s, p99 difference %s ms" % (r["ratios"]["tps_ratio"], r["ratios"]["p99_diff_ms"]))
     if acc:
-        out.append("accounting (%s basis): 302s seen %s, answered %s (in flight at cutoff %s), clicks recorded %s, "
-                   "lost %s, duplicated %s, dropped %s" % (acc["basis"], _f(acc["redirects"]), _f(acc.get("redirects_server")),
-                                                           _f(acc.get("in_flight_at_cutoff")), _f(acc["clicks_recorded"]),
-                                                           acc["clicks_lost"], acc["clicks_duplicated"], _f(acc.get("clicks_dropped"))))
+        out.append("accounting (client's count): 302s seen %s (wrk %s + canary %s), unanswered %s, clicks recorded %s, "
+                   "lost %s, duplicated %s, dropped (server) %s: %s" % (
+                       _f(acc["redirects_302"]), _f(acc["redirects_302_wrk"]), _f(acc["redirects_302_canary"]),
+                       _f(acc["redirects_unanswered"]), _f(acc["clicks_recorded"]), _f(acc["clicks_lost"]),
+                       _f(acc["clicks_duplicated"]), _f(acc["clicks_dropped"]), acc["verdict"].upper()))
+        if acc.get("server"):
+            out.append("server click counters (shown, not judged): " + ", ".join(
+                "%s %s" % (k, _f(v)) for k, v in acc["server"].items()))
+        out.append("click freshness: p50 %s ms, p99 %s ms, max %s ms over %s samples, %s timeouts" % (
+            _f(acc["click_freshness_p50_ms"]), _f(acc["click_freshness_p99_ms"]), _f(acc["click_freshness_max_ms"]),
+            _f(acc["click_freshness_samples"]), _f(acc["click_freshness_timeouts"])))
     for t in r.get("thresholds") or []:
         out.append("threshold %-20s %s (value %s)" % (t["name"], "pass" if t["pass"] else "FAIL", t["value"]))
     return "\n".join(out)
@@ -365,10 +417,10 @@ def svg(r, profile):
         lx += 36 + 7 * len(name)
     # figures line
     acc = r.get("accounting") or {}
-    fig = "hold window: %s TPS (no-op %s), p95 %s ms, p99 %s ms (no-op %s), errors %s; clicks lost %s, dup. %s (%s)" % (
+    fig = "hold window: %s TPS (no-op %s), p95 %s ms, p99 %s ms (no-op %s), errors %s; clicks lost %s, dup. %s, dropped %s; freshness p99 %s ms" % (
         _f(r.get("tps_hold"), 0), _f(b.get("tps_hold"), 0) if b else "–", _f(r.get("p95_ms"), 2), _f(r.get("p99_ms"), 2),
         _f(b.get("p99_ms"), 2) if b else "–", _pct(r.get("error_rate")), acc.get("clicks_lost", "–"),
-        acc.get("clicks_duplicated", "–"), acc.get("basis", "–"))
+        acc.get("clicks_duplicated", "–"), _f(acc.get("clicks_dropped")), _f(acc.get("click_freshness_p99_ms")))
     o.append('<text x="%d" y="%d" fill="#333">%s</text>' % (x0, PANEL2[0] - 16, escape(fig)))
     o.append('<text x="%d" y="%d" fill="#555" font-size="11">p95 / p99 per step</text>' % (x0 + 4, PANEL2[0] + 14))
     o.append("</svg>")

@@ -9,6 +9,15 @@ up to the interpolation between the recorded quantiles. The worst step's percent
 beside it. (The step histograms are wrk's, which already include wrk 4's coordinated-omission
 samples: see the LATENCY note in scripts/wrk/mix.lua.)
 """
+import math
+
+
+def nearest_rank(sorted_xs, q):
+    """Percentile q (0..100) of a few samples by the nearest-rank rule: the smallest sample with at least q % of
+    the samples at or below it (no interpolation: with 60 samples p99 is the maximum). None when empty."""
+    if not sorted_xs:
+        return None
+    return sorted_xs[max(0, math.ceil(q / 100.0 * len(sorted_xs)) - 1)]
 
 
 def _points(step):

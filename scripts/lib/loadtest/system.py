@@ -58,15 +58,22 @@ def total_clicks(base):
 
 _METRIC_LINE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+([-+0-9.eEnaINF]+)')
 _LABEL = re.compile(r'(\w+)="([^"]*)"')
+# every click counter the server exports, whatever it is called: shortlink_clicks_accepted_total ->
+# "clicks_accepted", shortlink_click_batches_failed_total -> "click_batches_failed"; counters that
+# appear or vanish as the click path changes are simply present or absent
+_CLICK_COUNTER = re.compile(r'^shortlink_(clicks?_[a-z0-9_]+)_total$')
 
 
 def metrics(base, timeout=5.0):
-    """The server's Prometheus counters that the runner uses, or None when there is no endpoint."""
+    """The server's Prometheus figures the runner shows, or None when there is no endpoint.
+
+    {"http_total", "http_4xx", "http_5xx": request counts, "clicks": {counter: value}} where
+    "clicks" holds every shortlink_click*_total counter (summed over its labels) that is exported.
+    Shown beside the client's accounting, never used for its verdict."""
     status, body = http("GET", base + "/observe/metrics", headers={"Accept": "text/plain"}, timeout=timeout)
     if status != 200 or not body:
         return None
-    out = {"accepted": 0.0, "dropped": 0.0, "persisted": 0.0, "undelivered": 0.0, "http_total": 0.0,
-           "http_4xx": 0.0, "http_5xx": 0.0}
+    out = {"http_total": 0.0, "http_4xx": 0.0, "http_5xx": 0.0, "clicks": {}}
     found = False
     for line in body.decode("utf-8", "replace").splitlines():
         if not line or line[0] == "#":
@@ -79,23 +86,36 @@ def metrics(base, timeout=5.0):
             v = float(value)
         except ValueError:
             continue
-        if name == "shortlink_clicks_accepted_total":
-            out["accepted"] += v
+        c = _CLICK_COUNTER.match(name)
+        if c:
+            out["clicks"][c.group(1)] = out["clicks"].get(c.group(1), 0.0) + v
             found = True
-        elif name == "shortlink_clicks_dropped_total":
-            out["dropped"] += v
-        elif name == "shortlink_clicks_persisted_total":
-            out["persisted"] += v
-        elif name == "shortlink_clicks_undelivered_total":
-            out["undelivered"] += v
         elif name == "shortlink_http_requests_seconds_count":
             lab = dict(_LABEL.findall(labels))
             out["http_total"] += v
+            found = True
             if lab.get("outcome") == "4xx":
                 out["http_4xx"] += v
             elif lab.get("outcome") == "5xx":
                 out["http_5xx"] += v
     return out if found else None
+
+
+def counter_deltas(m0, m1):
+    """{counter: m1 - m0} for the click counters of the later reading (None if either reading is missing).
+
+    A counter absent from the first reading counts from 0: meters may be registered on first use."""
+    if not m0 or not m1:
+        return None
+    return {k: int(round(v - m0["clicks"].get(k, 0.0))) for k, v in sorted(m1["clicks"].items())}
+
+
+def link_total_clicks(base, code, timeout=2.0):
+    """totalClicks of one link from GET /api/v1/links/{code}/stats, or None."""
+    data = get_json("%s/api/v1/links/%s/stats" % (base, code), timeout=timeout)
+    if not data or "totalClicks" not in data:
+        return None
+    return int(data["totalClicks"])
 
 
 def wait_http_up(url, timeout_s, proc=None):
