@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 /**
  * The production click ledger as the phase-1 stack runs it, on a fresh MariaDB database that it
  * reaches through a {@link FaultProxy}: for fault tests of the in-process click path.
@@ -56,8 +58,12 @@ final class ClickLedgerFixture implements AutoCloseable {
                 .build());
     }
 
-    /** A new database on the integration profile's MariaDB, migrated, with a proxy in front. */
+    /**
+     * A new database on the integration profile's MariaDB, migrated, with a proxy in front; skips
+     * the test (an assumption) without the integration profile.
+     */
     static ClickLedgerFixture open() throws IOException {
+        assumeTrue(TestDatabase.onMariaDb(), "needs MariaDB: run with -Pintegration (scripts/services up mariadb)");
         String name = TestDatabase.createOnMariaDb();
         URI server = URI.create("tcp://" + TestDatabase.mariaDbAddress());
         FaultProxy proxy = FaultProxy.to(server.getHost(), server.getPort());

@@ -5,7 +5,6 @@ import io.shortlink.core.ClickBatcher;
 import io.shortlink.core.ClickBatcherConfig;
 import io.shortlink.core.ShortCode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +26,6 @@ import static io.shortlink.server.ClickPathMetrics.Total.UNDELIVERED;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The in-process click path (ClickBatcher over the production JDBC ledger, phase-1 pool) on
@@ -49,11 +47,6 @@ final class LostCommitIT {
     private static final Duration FLUSH = Duration.ofSeconds(20);
 
     private ClickLedgerFixture db;
-
-    @BeforeAll
-    static void needsMariaDb() {
-        assumeTrue(TestDatabase.onMariaDb(), "needs MariaDB: run with -Pintegration (scripts/services up mariadb)");
-    }
 
     @BeforeEach
     void open() throws IOException {
@@ -101,7 +94,8 @@ final class LostCommitIT {
         }
 
         assertCountedOnce(expected);
-        assertEquals(1, db.ledger().alreadyApplied(), "the retry found the batch the server committed late: " + db.ledger());
+        assertEquals(1, db.ledger().alreadyApplied(),
+                "the retry found the batch the server committed late: " + db.ledger());
         assertEquals(sum(expected), db.metrics().get(ALREADY_APPLIED), "the whole batch reported as already applied");
     }
 

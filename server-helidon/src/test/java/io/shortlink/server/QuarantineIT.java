@@ -7,7 +7,6 @@ import io.shortlink.core.ClickBatcherConfig;
 import io.shortlink.core.ClickQuarantine;
 import io.shortlink.core.ShortCode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +28,6 @@ import static io.shortlink.server.ClickPathMetrics.Total.UNDELIVERED;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * A real database that refuses some clicks for good: a MariaDB trigger refuses every rollup of a
@@ -69,11 +67,6 @@ final class QuarantineIT {
         ShortCode goodLink(int i) {
             return new ShortCode((i < sortingBeforePoison ? "good%03d" : "zz%03d").formatted(i));
         }
-    }
-
-    @BeforeAll
-    static void needsMariaDb() {
-        assumeTrue(TestDatabase.onMariaDb(), "needs MariaDB: run with -Pintegration (scripts/services up mariadb)");
     }
 
     @BeforeEach
