@@ -1,7 +1,5 @@
 package io.shortlink.server;
 
-import io.helidon.config.Config;
-import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -14,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLRecoverableException;
 import java.sql.Statement;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,8 +32,8 @@ final class FaultProxyIT {
     @BeforeAll
     static void createTable() throws SQLException {
         assumeTrue(TestDatabase.onMariaDb(), "needs MariaDB: run with -Pintegration (scripts/services up mariadb)");
-        directUrl = TestDatabase.fresh();
-        database = URI.create(directUrl.substring("jdbc:".length())).getPath().substring(1);
+        database = TestDatabase.createOnMariaDb();
+        directUrl = TestDatabase.serverUrl(database);
         try (Connection c = DriverManager.getConnection(directUrl, TestDatabase.USER, TestDatabase.PASSWORD);
              Statement s = c.createStatement()) {
             s.execute("CREATE TABLE acknowledged (id INT PRIMARY KEY)");
@@ -109,21 +106,7 @@ final class FaultProxyIT {
 
     /** The phase-1 stack's own JDBC URL (application-phase1.yaml), pointed at the proxy and the test database. */
     private static String phase1Url(int port, Map<String, String> overrides) {
-        String url = Config.just(ConfigSources.classpath("application-phase1.yaml"))
-                .get("shortlink.database.url").asString().get();
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String option : URI.create(url.substring("jdbc:".length())).getRawQuery().split("&")) {
-            String[] kv = option.split("=", 2);
-            options.put(kv[0], kv[1]);
-        }
-        options.putAll(overrides);
-        StringBuilder proxied = new StringBuilder("jdbc:mysql://127.0.0.1:").append(port).append('/').append(database);
-        char separator = '?';
-        for (Map.Entry<String, String> option : options.entrySet()) {
-            proxied.append(separator).append(option.getKey()).append('=').append(option.getValue());
-            separator = '&';
-        }
-        return proxied.toString();
+        return TestDatabase.phase1Url("127.0.0.1:" + port, database, overrides);
     }
 
     private static int countRows(String sql) throws SQLException {

@@ -61,10 +61,23 @@ final class LocalServices {
     }
 
     /**
-     * The services of the repository that holds the working directory (the module folder, under
-     * Maven): the nearest folder upwards with {@code scripts/services}.
+     * Names the repository root whose services to drive, when they are not the working
+     * directory's own: a git worktree of a developer shares the services another checkout
+     * started ({@code -Dshortlink.services.root=/path/to/that/checkout}; the integration profile
+     * passes it on to the tests when it is set).
+     */
+    static final String ROOT_PROPERTY = "shortlink.services.root";
+
+    /**
+     * The services of the repository named by {@value #ROOT_PROPERTY} when it is set, else of the
+     * repository that holds the working directory (the module folder, under Maven): the nearest
+     * folder upwards with {@code scripts/services}.
      */
     static LocalServices ofRepository() {
+        String configured = System.getProperty(ROOT_PROPERTY, "");
+        if (!configured.isBlank()) {
+            return at(Path.of(configured));
+        }
         Path dir = Path.of("").toAbsolutePath();
         for (int i = 0; i < ROOT_SEARCH_DEPTH && dir != null; i++, dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("scripts/services"))) {
@@ -132,16 +145,37 @@ final class LocalServices {
      */
     Paused pause(Service service) {
         ProcessHandle process = running(service);
-        signal(process, "STOP");
-        Await.until(service.name() + " (pid " + process.pid() + ") stopped after SIGSTOP", SIGNAL_TIMEOUT,
-                () -> state(process.pid()) == 'T');
         AtomicBoolean resumed = new AtomicBoolean();
-        return () -> {
+        Runnable resumeOnce = () -> {
             if (resumed.compareAndSet(false, true)
                     && process(service).map(p -> p.pid() == process.pid()).orElse(false)) {
                 resume(service);
             }
         };
+        // A test JVM that ends while the service is frozen (a failsafe timeout, Ctrl-C) must not
+        // leave it frozen for everyone else who shares it; only kill -9 of the JVM still would.
+        Thread onExit = new Thread(resumeOnce, "resume-" + service.name());
+        Runtime.getRuntime().addShutdownHook(onExit);
+        Paused paused = () -> {
+            try {
+                resumeOnce.run();
+            } finally {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(onExit);
+                } catch (IllegalStateException e) {
+                    // the JVM is shutting down: the hook runs and finds the service resumed
+                }
+            }
+        };
+        try {
+            signal(process, "STOP");
+            Await.until(service.name() + " (pid " + process.pid() + ") stopped after SIGSTOP", SIGNAL_TIMEOUT,
+                    () -> state(process.pid()) == 'T');
+        } catch (RuntimeException | AssertionError e) {
+            paused.close();
+            throw e;
+        }
+        return paused;
     }
 
     /**

@@ -36,6 +36,14 @@ final class TestApp {
     }
 
     static Config config(String databaseUrl, Map<String, String> overrides) {
+        return config("embedded", databaseUrl, overrides);
+    }
+
+    /**
+     * The test settings over a stack profile ({@code application-<stack>.yaml}, as {@link Main}
+     * layers it) over application.yaml: {@code phase1} for its pool and JDBC timeouts.
+     */
+    static Config config(String stack, String databaseUrl, Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>(Map.of(
                 "server.port", "0",
                 "server.host", "localhost",
@@ -49,7 +57,9 @@ final class TestApp {
         return Config.builder()
                 .disableSystemPropertiesSource()
                 .disableEnvironmentVariablesSource()
-                .sources(ConfigSources.create(values), ConfigSources.classpath("application.yaml"))
+                .sources(ConfigSources.create(values),
+                        ConfigSources.classpath("application-" + stack + ".yaml").optional(),
+                        ConfigSources.classpath("application.yaml"))
                 .build();
     }
 

@@ -1,10 +1,16 @@
 package io.shortlink.server;
 
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -36,6 +42,21 @@ final class TestDatabase {
         if (!onMariaDb()) {
             return "jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
         }
+        return serverUrl(createOnMariaDb());
+    }
+
+    /** The MariaDB of the integration profile, {@code host:port}. */
+    static String mariaDbAddress() {
+        String address = System.getProperty(MARIADB_PROPERTY);
+        if (address == null) {
+            throw new IllegalStateException("no MariaDB: " + MARIADB_PROPERTY + " is set by the integration profile "
+                    + "(-Pintegration, scripts/services up mariadb)");
+        }
+        return address;
+    }
+
+    /** Creates an empty MariaDB database nobody else uses, dropped when the test JVM ends; returns its name. */
+    static String createOnMariaDb() {
         String name = "shortlink_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection c = DriverManager.getConnection(serverUrl(""), USER, PASSWORD);
              Statement s = c.createStatement()) {
@@ -45,7 +66,7 @@ final class TestDatabase {
             throw new IllegalStateException("cannot create a test database on MariaDB at "
                     + System.getProperty(MARIADB_PROPERTY) + " (is `scripts/services up mariadb` running?)", e);
         }
-        return serverUrl(name);
+        return name;
     }
 
     private static void dropCreated() {
@@ -67,5 +88,27 @@ final class TestDatabase {
         return "jdbc:mysql://" + System.getProperty(MARIADB_PROPERTY) + "/" + database
                 + "?rewriteBatchedStatements=true&cachePrepStmts=true&useServerPrepStmts=true"
                 + "&useLocalSessionState=true&connectTimeout=2000&socketTimeout=10000&sslMode=DISABLED";
+    }
+
+    /**
+     * The phase-1 stack's own JDBC URL (application-phase1.yaml, with its timeouts and batching
+     * options) pointed at {@code database} on {@code hostPort}, some options replaced.
+     */
+    static String phase1Url(String hostPort, String database, Map<String, String> overrides) {
+        String url = Config.just(ConfigSources.classpath("application-phase1.yaml"))
+                .get("shortlink.database.url").asString().get();
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String option : URI.create(url.substring("jdbc:".length())).getRawQuery().split("&")) {
+            String[] kv = option.split("=", 2);
+            options.put(kv[0], kv[1]);
+        }
+        options.putAll(overrides);
+        StringBuilder out = new StringBuilder("jdbc:mysql://").append(hostPort).append('/').append(database);
+        char separator = '?';
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            out.append(separator).append(option.getKey()).append('=').append(option.getValue());
+            separator = '&';
+        }
+        return out.toString();
     }
 }

@@ -1,0 +1,188 @@
+package io.shortlink.server;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.shortlink.core.ClickBatcher;
+import io.shortlink.core.jdbc.JdbcClickLedger;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The production click ledger as the phase-1 stack runs it, on a fresh MariaDB database that it
+ * reaches through a {@link FaultProxy}: for fault tests of the in-process click path.
+ *
+ * <pre>{@code
+ * try (ClickLedgerFixture db = ClickLedgerFixture.open();
+ *      ClickBatcher clicks = db.batcher().config(config).start()) {
+ *     db.proxy().cutAfterCommit(1);
+ *     ...
+ *     assertEquals(expected, db.totals().linkClicks());
+ * }
+ * }</pre>
+ *
+ * <p>The ledger's pool is the phase-1 one (application-phase1.yaml: its pool size, connection
+ * timeout and JDBC options, socketTimeout=3000 included) pointed at the proxy. The ledger is
+ * wrapped in a {@link CountingLedger}; batchers made by {@link #batcher()} report to
+ * {@link #metrics()}. {@link #totals()} and {@link #execute} go straight to MariaDB, never through
+ * the proxy, so they work while it is cutting or stalling.
+ */
+final class ClickLedgerFixture implements AutoCloseable {
+    private final String directUrl;
+    private final FaultProxy proxy;
+    private final Database database;
+    private final CountingLedger ledger;
+    private final ClickPathMetrics metrics = new ClickPathMetrics();
+    private final AtomicReference<Runnable> beforeNextCommit = new AtomicReference<>();
+
+    private ClickLedgerFixture(String directUrl, FaultProxy proxy, Database database) {
+        this.directUrl = directUrl;
+        this.proxy = proxy;
+        this.database = database;
+        this.ledger = new CountingLedger(JdbcClickLedger.builder(withCommitHook(database.dataSource()))
+                .dialect(JdbcClickLedger.Dialect.MYSQL)
+                .build());
+    }
+
+    /**
+     * A new database on the integration profile's MariaDB, migrated, with a proxy in front; skips
+     * the test (an assumption) without the integration profile.
+     */
+    static ClickLedgerFixture open() throws IOException {
+        assumeTrue(TestDatabase.onMariaDb(), "needs MariaDB: run with -Pintegration (scripts/services up mariadb)");
+        String name = TestDatabase.createOnMariaDb();
+        URI server = URI.create("tcp://" + TestDatabase.mariaDbAddress());
+        FaultProxy proxy = FaultProxy.to(server.getHost(), server.getPort());
+        try {
+            ShortlinkConfig.DatabaseConfig phase1 = ShortlinkConfig.DatabaseConfig.from(
+                    Config.just(ConfigSources.classpath("application-phase1.yaml")).get("shortlink.database"));
+            Database database = Database.open(new ShortlinkConfig.DatabaseConfig(
+                    TestDatabase.phase1Url("127.0.0.1:" + proxy.port(), name, Map.of()),
+                    phase1.username(), phase1.password(), phase1.poolSize(), phase1.connectionTimeout()));
+            return new ClickLedgerFixture(TestDatabase.serverUrl(name), proxy, database);
+        } catch (RuntimeException e) {
+            proxy.close();
+            throw e;
+        }
+    }
+
+    FaultProxy proxy() {
+        return proxy;
+    }
+
+    /** The production JDBC ledger, counted. */
+    CountingLedger ledger() {
+        return ledger;
+    }
+
+    ClickPathMetrics metrics() {
+        return metrics;
+    }
+
+    /** A batcher over {@link #ledger()} reporting to {@link #metrics()}; the test adds the rest. */
+    ClickBatcher.Builder batcher() {
+        return ClickBatcher.builder(ledger).metrics(metrics);
+    }
+
+    /**
+     * Runs {@code action} once, in the ledger's thread, just before the next {@code commit()}
+     * the ledger calls leaves for the proxy: a fault that lands exactly at a commit.
+     */
+    void beforeNextCommit(Runnable action) {
+        beforeNextCommit.set(action);
+    }
+
+    /** Runs one statement on the database directly (not through the proxy). */
+    void execute(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(directUrl, TestDatabase.USER, TestDatabase.PASSWORD);
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** What the database has counted, read directly (not through the proxy). */
+    Totals totals() throws SQLException {
+        try (Connection c = DriverManager.getConnection(directUrl, TestDatabase.USER, TestDatabase.PASSWORD);
+             Statement s = c.createStatement()) {
+            Map<String, Long> links = perCode(s, "SELECT code, clicks FROM link_clicks");
+            Map<String, Long> rollups = perCode(s, "SELECT code, SUM(clicks) FROM click_rollups GROUP BY code");
+            try (ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(total), 0) FROM counters WHERE name = 'clicks'")) {
+                rs.next();
+                return new Totals(links, rollups, rs.getLong(1));
+            }
+        }
+    }
+
+    /**
+     * Clicks as the three places the ledger writes them hold them.
+     *
+     * @param linkClicks per link, from {@code link_clicks}
+     * @param rollups    per link, summed over its minutes in {@code click_rollups}
+     * @param global     the striped global counter
+     */
+    record Totals(Map<String, Long> linkClicks, Map<String, Long> rollups, long global) {
+    }
+
+    private static Map<String, Long> perCode(Statement s, String sql) throws SQLException {
+        Map<String, Long> out = new TreeMap<>();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getLong(2));
+            }
+        }
+        return out;
+    }
+
+    /** Closes the pool, then the proxy; the database itself is dropped when the test JVM ends. */
+    @Override
+    public void close() {
+        try {
+            database.close();
+        } finally {
+            proxy.close();
+        }
+    }
+
+    private DataSource withCommitHook(DataSource target) {
+        return (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
+                (self, method, args) -> {
+                    Object result = call(target, method, args);
+                    return result instanceof Connection c ? withCommitHook(c) : result;
+                });
+    }
+
+    private Connection withCommitHook(Connection target) {
+        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Connection.class},
+                (self, method, args) -> {
+                    if ("commit".equals(method.getName())) {
+                        Runnable action = beforeNextCommit.getAndSet(null);
+                        if (action != null) {
+                            action.run();
+                        }
+                    }
+                    return call(target, method, args);
+                });
+    }
+
+    private static Object call(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
