@@ -46,11 +46,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * applied, so a retry after a lost commit acknowledgement counts nothing twice.
  * {@link ClickBatchRejectedException} or any other runtime exception (the ledger refuses the
  * batch for good): the batch is split in halves, each under a new id (a refused batch was not
- * applied, so nothing can be counted twice), to find the count that is refused; a single refused
- * count, or two sibling halves both refused (the ledger refuses everything: no point in a
- * thousand more attempts), is set aside in the {@link ClickQuarantine}, counted through
- * {@link MetricsListener#clicksQuarantined} and logged once with its cause. Clicks behind a
- * refused batch are never held up for long.
+ * applied, so nothing can be counted twice), and the halves are tried in turn, halving again
+ * whatever is refused, until each refused count is alone; it is set aside in the
+ * {@link ClickQuarantine}, counted through {@link MetricsListener#clicksQuarantined} and logged
+ * once with its cause. A few bad counts among thousands cost a few dozen transactions. The
+ * search has a budget, {@value #REFUSAL_BUDGET_PER_LEVEL} attempts per halving level of the
+ * first refused batch (about 100 for 5,000 counts): a ledger that refuses everything does not
+ * get 10,000 transactions, and what is still unresolved when the budget is spent is set aside
+ * whole. Each count is applied once or set aside once, never both, never twice; clicks behind a
+ * refused batch wait only for the search.
  *
  * <p><b>Supervision.</b> An {@link Error} thrown on the sender thread (from the ledger, say) is
  * logged with its stack trace, reported through {@link MetricsListener#workerRestarted}, and the
@@ -75,6 +79,8 @@ public final class ClickBatcher implements ClickSink {
     /** The name of the sender thread, as it shows in thread dumps. */
     public static final String THREAD_NAME = "shortlink-click-batcher";
     static final int ERRORS_BEFORE_REFUSAL = 3;
+    /** Attempts a refused batch's search may make, per halving level (log2 of its counts, rounded up). */
+    static final int REFUSAL_BUDGET_PER_LEVEL = 8;
 
     private static final System.Logger LOG = System.getLogger(ClickBatcher.class.getName());
     /** What {@link #nanosUntilReady} answers when only a signal can make a batch ready. */
@@ -302,11 +308,13 @@ public final class ClickBatcher implements ClickSink {
     }
 
     private void send(Batch batch) {
-        if (batch.state == Batch.State.REFUSED) {
-            // Refused before and set behind its sibling, which has since been applied: the
-            // refused count is in this half; split it without asking the ledger again.
-            refused(batch, batch.refusal);
-            return;
+        if (batch.search != null) {
+            if (batch.search.attemptsLeft <= 0) {
+                // The search's budget is spent: set this part aside untried, for the same cause.
+                refused(batch, batch.search.cause);
+                return;
+            }
+            batch.search.attemptsLeft--;
         }
         long started = ticker.read();
         boolean fresh;
@@ -335,7 +343,6 @@ public final class ClickBatcher implements ClickSink {
         lock.lock();
         try {
             sealed.pollFirst();
-            batch.state = Batch.State.APPLIED;
             settleLocked(batch);
             backoffNanos = 0;
         } finally {
@@ -380,45 +387,31 @@ public final class ClickBatcher implements ClickSink {
                 + " error=" + cause.getClass().getSimpleName() + " message=\"" + cause.getMessage() + "\"");
     }
 
-    /** The ledger refused {@code batch} for good: split it, defer it behind its sibling, or set it aside. */
+    /**
+     * The ledger refused {@code batch} for good: set it aside when it is one count or the search's
+     * budget is spent, else put its two halves at the head, the first half first.
+     */
     private void refused(Batch batch, Throwable cause) {
-        List<Batch> setAside = new ArrayList<>(2);
+        boolean setAside;
         lock.lock();
         try {
             sealed.pollFirst();
-            Batch sibling = batch.sibling;
-            if (batch.batch.counts().size() == 1) {
-                setAside.add(batch);
-            } else if (sibling != null && sibling.state == Batch.State.REFUSED) {
-                // Both halves refused: the ledger refuses far more than one count; trying every
-                // count alone would cost thousands of transactions and find the same.
-                sealed.remove(sibling);
-                setAside.add(sibling);
-                setAside.add(batch);
-            } else if (sibling != null && sibling.state == Batch.State.UNTRIED) {
-                batch.state = Batch.State.REFUSED;
-                batch.refusal = cause;
-                sealed.removeFirstOccurrence(sibling);
-                sealed.addFirst(batch);
-                sealed.addFirst(sibling);
+            List<ClickCount> counts = batch.batch.counts();
+            Search search = batch.search != null ? batch.search : Search.forCounts(counts.size());
+            search.cause = cause;
+            setAside = counts.size() == 1 || search.attemptsLeft <= 0;
+            if (setAside) {
+                settleLocked(batch);
             } else {
-                List<ClickCount> counts = batch.batch.counts();
                 int half = counts.size() / 2;
-                Batch left = new Batch(ClickBatch.of(counts.subList(0, half)), batch.since, null);
-                Batch right = new Batch(ClickBatch.of(counts.subList(half, counts.size())), batch.since, left);
-                left.sibling = right;
-                sealed.addFirst(right);
-                sealed.addFirst(left);
-            }
-            for (Batch b : setAside) {
-                settleLocked(b);
+                sealed.addFirst(new Batch(ClickBatch.of(counts.subList(half, counts.size())), batch.since, search));
+                sealed.addFirst(new Batch(ClickBatch.of(counts.subList(0, half)), batch.since, search));
             }
         } finally {
             lock.unlock();
         }
-        for (Batch b : setAside) {
-            Throwable why = b.refusal != null ? b.refusal : cause;
-            setAside(b.batch, why);
+        if (setAside) {
+            setAside(batch.batch, cause);
         }
     }
 
@@ -681,22 +674,32 @@ public final class ClickBatcher implements ClickSink {
 
     /** A sealed batch and what the sender knows about it. */
     private static final class Batch {
-        enum State { UNTRIED, APPLIED, REFUSED }
-
         final ClickBatch batch;
         /** When the oldest click in it arrived (ticker). */
         final long since;
-        /** The other half of the batch this one was split from, if it was. */
-        Batch sibling;
-        State state = State.UNTRIED;
-        Throwable refusal;
+        /** The search for refused counts this batch is part of, if a batch it came from was refused. */
+        final Search search;
         int attempts;
         int errors;
 
-        Batch(ClickBatch batch, long since, Batch sibling) {
+        Batch(ClickBatch batch, long since, Search search) {
             this.batch = batch;
             this.since = since;
-            this.sibling = sibling;
+            this.search = search;
+        }
+    }
+
+    /** The attempts left to find the refused counts of one refused batch, shared by all its parts. */
+    private static final class Search {
+        int attemptsLeft;
+        /** Why the last part was refused: the cause given for parts set aside untried. */
+        Throwable cause;
+
+        static Search forCounts(int counts) {
+            int levels = 64 - Long.numberOfLeadingZeros(Math.max(1, counts - 1));
+            Search search = new Search();
+            search.attemptsLeft = REFUSAL_BUDGET_PER_LEVEL * Math.max(1, levels);
+            return search;
         }
     }
 

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -342,26 +341,24 @@ final class ClickBatcherTest {
     }
 
     @Test
-    void whenTheLedgerRefusesEverything_bothHalvesAreSetAside_withoutTryingEachCount() {
+    void whenTheLedgerRefusesEverything_theSearchStopsAtItsBudget_andSetsEverythingAside() {
         ledger.refuseAll();
-        ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(100).withBatchKeys(64));
-        for (int i = 0; i < 64; i++) {
+        ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(10_000).withBatchKeys(5_000));
+        for (int i = 0; i < 5_000; i++) {
             click(batcher, new ShortCode("code" + i), T0, 1);
         }
 
         batcher.close();
 
-        assertEquals(3, ledger.attempts(), "the batch, then each half");
-        assertEquals(64, quarantined.stream().mapToLong(ClickBatch::clicks).sum());
-        assertEquals(64, metrics.quarantined.get());
+        int budget = ClickBatcher.REFUSAL_BUDGET_PER_LEVEL * 13;   // 5,000 counts: 13 halvings
+        assertEquals(1 + budget, ledger.attempts(), "the batch, then the search's budget: not 10,000 transactions");
+        assertEquals(5_000, quarantined.stream().mapToLong(ClickBatch::clicks).sum(), "each count set aside once");
+        assertEquals(5_000, metrics.quarantined.get());
         assertEquals(0, metrics.undelivered.get());
+        assertEquals(0, batcher.backlog().clicks());
     }
 
     @Test
-    @Disabled("ClickBatcher bug: a refused single count is set aside but keeps the state UNTRIED; when its sibling "
-            + "half is refused too, the sibling puts it back at the head: it is applied, refused and quarantined "
-            + "again for ever, the sibling's good counts never applied (flush and close still report success). "
-            + "Enable with the fix; QuarantineIT POISON_SORTS_FIRST shows it on MariaDB.")
     void aCountSetAside_isNotTriedAgain_whenItsSiblingHalfIsRefusedToo() {
         ShortCode poisonA = new ShortCode("poisonA");
         ShortCode poisonB = new ShortCode("poisonB");
@@ -382,9 +379,6 @@ final class ClickBatcherTest {
     }
 
     @Test
-    @Disabled("ClickBatcher design flaw: two refused counts that fall into sibling halves are taken for 'the ledger "
-            + "refuses everything', and both halves are set aside, good counts included. Enable with the fix; "
-            + "QuarantineIT POISON_AMONG_GOOD shows it on MariaDB.")
     void twoRefusedCounts_inSiblingHalves_setAsideOnlyThemselves() {
         ShortCode poisonA = new ShortCode("poisonA");
         ShortCode poisonB = new ShortCode("poisonB");

@@ -8,7 +8,6 @@ import io.shortlink.core.ClickQuarantine;
 import io.shortlink.core.ShortCode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -99,8 +98,6 @@ final class QuarantineIT {
      * success); and two poison counts in sibling halves make the batcher set both halves aside,
      * good clicks included (POISON_AMONG_GOOD: 10 good clicks quarantined).
      */
-    @Disabled("ClickBatcher bisection bugs: a set-aside single count is retried for ever; sibling halves both "
-            + "refused quarantine good clicks. Enable once fixed.")
     @ParameterizedTest
     @EnumSource(names = {"POISON_SORTS_FIRST", "POISON_AMONG_GOOD"})
     void poisonLinks_areQuarantined_everyGoodClickCountedOnce_whereverTheySort(Layout layout) throws Exception {
