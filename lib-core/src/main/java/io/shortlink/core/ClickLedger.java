@@ -57,6 +57,18 @@ public interface ClickLedger {
     }
 
     /**
+     * Sets the stored position of one partition of {@code stream}, whatever it was: for a reader
+     * that finds the stored position beyond the end of the partition (the topic was deleted and
+     * made again), so that it can read the new partition from its start. Events applied again
+     * that way are still kept once by their event ids, within the ledger's retention.
+     *
+     * @throws StoreUnavailableException if the store did not answer
+     */
+    default void resetPosition(String stream, int partition, long position) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not record click events");
+    }
+
+    /**
      * What {@link #record} did.
      *
      * @param events     events counted now

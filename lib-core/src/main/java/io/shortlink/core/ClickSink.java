@@ -21,6 +21,37 @@ public interface ClickSink extends AutoCloseable {
     boolean append(Click click);
 
     /**
+     * Hands over one click and waits, at most {@code timeout}, until it is durable: it survives a
+     * crash of this process (applied by the ledger, acknowledged by the broker, or forced to a
+     * local disk, as the sink defines). Clicks that wait together are made durable together (a
+     * group commit), so the wait is about one write, not one write per click. Meant for a
+     * virtual thread: it blocks the caller, never a carrier.
+     *
+     * <p>The default appends, then {@link #flush flushes}: right for a sink whose flush makes
+     * everything accepted before it durable.
+     *
+     * @return {@link Ack#DURABLE}; {@link Ack#PENDING} when the timeout ran out first (the click
+     *         stays accepted and is delivered later, as by {@link #append}); {@link Ack#REFUSED}
+     *         when the sink refused it (counted, as by {@link #append})
+     */
+    default Ack appendAcknowledged(Click click, Duration timeout) throws InterruptedException {
+        if (!append(click)) {
+            return Ack.REFUSED;
+        }
+        return flush(timeout) ? Ack.DURABLE : Ack.PENDING;
+    }
+
+    /** What {@link #appendAcknowledged} could promise when it returned. */
+    enum Ack {
+        /** The click survives a crash of this process. */
+        DURABLE,
+        /** Accepted, not yet durable when the wait ended; delivered later unless the process dies first. */
+        PENDING,
+        /** Refused under the sink's overflow policy, and counted. */
+        REFUSED
+    }
+
+    /**
      * Waits until every click accepted before this call has been delivered.
      *
      * @return {@code true} if all were delivered within {@code timeout}

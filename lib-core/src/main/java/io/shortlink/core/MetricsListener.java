@@ -56,6 +56,29 @@ public interface MetricsListener {
     default void clicksUndelivered(long count) {
     }
 
+    /** {@code count} clicks were acknowledged by the broker (a Kafka sink). */
+    default void clicksPublished(long count) {
+    }
+
+    /** {@code count} clicks went to the local spill because the broker could not take them. */
+    default void clicksSpilled(long count) {
+    }
+
+    /** {@code count} clicks were replayed from the local spill and acknowledged by the broker. */
+    default void clicksReplayed(long count) {
+    }
+
+    /**
+     * Reading a spill segment found damage: {@code regions} damaged regions skipped
+     * ({@code bytes} bytes), and whether the segment ended in a torn record.
+     */
+    default void spillDamaged(long regions, long bytes, boolean tornTail) {
+    }
+
+    /** An acknowledged append waited past its timeout; the click stays pending. */
+    default void clickAckTimedOut() {
+    }
+
     /** A lookup was answered by cache tier {@code tier} ("l1", "l2"), or missed it. */
     default void cacheLookup(String tier, boolean hit) {
     }

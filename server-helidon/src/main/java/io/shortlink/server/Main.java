@@ -2,6 +2,7 @@ package io.shortlink.server;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigSource;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
@@ -10,8 +11,11 @@ import io.helidon.webserver.accesslog.AccessLogFeature;
 
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * Starts the shortlink server: {@code java -jar shortlink-server.jar [--stack embedded]}.
@@ -30,7 +34,15 @@ public final class Main {
         }
     }
 
-    static final Set<String> STACKS = Set.of("embedded", "phase1", "phase1-before");
+    /**
+     * The stacks, each with the stacks whose profile files it reads underneath its own (phase3 is
+     * phase1 plus Kafka), nearest first. The one list: scripts/run asks {@code --list-stacks}.
+     */
+    static final Map<String, List<String>> STACKS = Map.of(
+            "embedded", List.of(),
+            "phase1", List.of(),
+            "phase1-before", List.of(),
+            "phase3", List.of("phase1"));
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
     private Main() {
@@ -71,13 +83,18 @@ public final class Main {
     }
 
     static Config config(String stack) {
+        List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
+        sources.add(ConfigSources.environmentVariables());
+        sources.add(ConfigSources.systemProperties());
+        sources.add(ConfigSources.classpath("application-" + stack + ".yaml").optional());
+        for (String under : STACKS.getOrDefault(stack, List.of())) {
+            sources.add(ConfigSources.classpath("application-" + under + ".yaml"));
+        }
+        sources.add(ConfigSources.classpath("application.yaml"));
         return Config.builder()
                 .disableSystemPropertiesSource()
                 .disableEnvironmentVariablesSource()
-                .sources(List.of(ConfigSources.environmentVariables(),
-                        ConfigSources.systemProperties(),
-                        ConfigSources.classpath("application-" + stack + ".yaml").optional(),
-                        ConfigSources.classpath("application.yaml")))
+                .sources(sources)
                 .build();
     }
 
@@ -89,11 +106,12 @@ public final class Main {
             } else if (args[i].startsWith("--stack=")) {
                 stack = args[i].substring("--stack=".length());
             } else {
-                throw new IllegalArgumentException("unknown argument '" + args[i] + "'; usage: [--stack " + String.join("|", STACKS) + "]");
+                throw new IllegalArgumentException("unknown argument '" + args[i] + "'; usage: [--stack "
+                        + String.join("|", new TreeSet<>(STACKS.keySet())) + "]");
             }
         }
-        if (!STACKS.contains(stack)) {
-            throw new IllegalArgumentException("unknown stack '" + stack + "'; known: " + STACKS);
+        if (!STACKS.containsKey(stack)) {
+            throw new IllegalArgumentException("unknown stack '" + stack + "'; known: " + new TreeSet<>(STACKS.keySet()));
         }
         return stack;
     }

@@ -15,6 +15,7 @@ import io.shortlink.core.Link;
 import io.shortlink.core.LinkResolver;
 import io.shortlink.core.ShortCode;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -30,11 +31,16 @@ final class RedirectService implements HttpService {
     private final LinkResolver links;
     private final ClickSink clicks;
     private final InstantSource clock;
+    private final boolean acked;
+    private final Duration ackTimeout;
 
-    RedirectService(LinkResolver links, ClickSink clicks, InstantSource clock) {
+    RedirectService(LinkResolver links, ClickSink clicks, InstantSource clock, ShortlinkConfig.Delivery delivery,
+                    Duration ackTimeout) {
         this.links = links;
         this.clicks = clicks;
         this.clock = clock;
+        this.acked = delivery == ShortlinkConfig.Delivery.ACKED;
+        this.ackTimeout = ackTimeout;
     }
 
     @Override
@@ -61,12 +67,29 @@ final class RedirectService implements HttpService {
         }
         // HEAD is for link checkers and previews: it answers the same but is not a click.
         if (req.prologue().method() == Method.GET) {
-            clicks.append(Click.of(code.get(), now));
+            count(Click.of(code.get(), now));
         }
         res.status(Status.FOUND_302)
                 .header(HeaderNames.LOCATION, link.get().url())
                 .header(NO_CACHE)
                 .header(NO_INDEX)
                 .send();
+    }
+
+    /**
+     * Buffered: hand the click over and answer. Acked: wait (this virtual thread only) until the
+     * click is durable, at most ackTimeout; past it the redirect is answered anyway, the click
+     * stays with the sink, and the wait is counted — a slow sink costs latency, never the redirect.
+     */
+    private void count(Click click) {
+        if (!acked) {
+            clicks.append(click);
+            return;
+        }
+        try {
+            clicks.appendAcknowledged(click, ackTimeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

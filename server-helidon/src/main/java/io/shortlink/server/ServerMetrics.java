@@ -11,6 +11,7 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.shortlink.core.ClickBatcher;
 import io.shortlink.core.ClickSink;
 import io.shortlink.core.MetricsListener;
+import io.shortlink.events.ClickConsumer;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,11 @@ final class ServerMetrics implements MetricsListener {
     private final Counter alreadyApplied;
     private final Counter duplicated;
     private final MeterRegistry registry;
+    private final Counter published;
+    private final Counter spilled;
+    private final Counter replayed;
+    private final Counter spillDamage;
+    private final Counter ackTimeouts;
     private final Timer batchDuration;
     private final Counter[] cacheLookups;
     private final Timer[][] requests;
@@ -63,6 +69,16 @@ final class ServerMetrics implements MetricsListener {
         duplicated = registry.getOrCreate(Counter.builder("shortlink.clicks.duplicated")
                 .description("Click events delivered again and skipped by their event id"));
         this.registry = registry;
+        published = registry.getOrCreate(Counter.builder("shortlink.clicks.published")
+                .description("Clicks acknowledged by Kafka"));
+        spilled = registry.getOrCreate(Counter.builder("shortlink.clicks.spilled")
+                .description("Clicks written to the local spill because Kafka could not take them"));
+        replayed = registry.getOrCreate(Counter.builder("shortlink.clicks.replayed")
+                .description("Clicks replayed from the local spill and acknowledged by Kafka"));
+        spillDamage = registry.getOrCreate(Counter.builder("shortlink.click.spill.damaged")
+                .description("Damaged regions and torn tails skipped while replaying the spill"));
+        ackTimeouts = registry.getOrCreate(Counter.builder("shortlink.clicks.ack.timeouts")
+                .description("Acked redirects answered before their click was durable (ack-timeout passed)"));
         batchDuration = registry.getOrCreate(Timer.builder("shortlink.click.batch.duration")
                 .description("Time to apply one click batch")
                 .buckets(LATENCY_BUCKETS));
@@ -168,6 +184,40 @@ final class ServerMetrics implements MetricsListener {
     }
 
     private static final AtomicReference<ClickSink> WATCHED = new AtomicReference<>();
+    private static final AtomicReference<ClickConsumer> CONSUMER = new AtomicReference<>();
+
+    /** Gauges of the Kafka consumer this process runs (the last one watched, as for the sink). */
+    void watchConsumer(ClickConsumer consumer) {
+        CONSUMER.set(consumer);
+        registry.getOrCreate(Gauge.builder("shortlink.click.consumer.lag",
+                () -> (double) CONSUMER.get().lag())
+                .description("Click records in the assigned partitions not yet read by the consumer"));
+    }
+
+    @Override
+    public void clicksPublished(long count) {
+        published.increment(count);
+    }
+
+    @Override
+    public void clicksSpilled(long count) {
+        spilled.increment(count);
+    }
+
+    @Override
+    public void clicksReplayed(long count) {
+        replayed.increment(count);
+    }
+
+    @Override
+    public void spillDamaged(long regions, long bytes, boolean tornTail) {
+        spillDamage.increment(regions + (tornTail ? 1 : 0));
+    }
+
+    @Override
+    public void clickAckTimedOut() {
+        ackTimeouts.increment();
+    }
 
     @Override
     public void clicksUndelivered(long count) {

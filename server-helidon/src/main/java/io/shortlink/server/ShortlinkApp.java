@@ -14,6 +14,8 @@ import io.shortlink.core.ClickSink;
 import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.LinkResolver;
 import io.shortlink.core.UrlPolicy;
+import io.shortlink.events.ClickConsumer;
+import io.shortlink.events.ClickPublisher;
 
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -30,6 +32,8 @@ final class ShortlinkApp implements AutoCloseable {
     private final DbLinkStore store;
     private final LinkResolver resolver;
     private final ClickSink clicks;
+    /** The Kafka consumer when this process runs it; {@code null} otherwise. */
+    private final ClickConsumer consumer;
     private final DbClickStats stats;
     private final ServerMetrics metrics;
     private final InstantSource clock;
@@ -60,7 +64,14 @@ final class ShortlinkApp implements AutoCloseable {
                     .quarantine(ClickQuarantine.toFile(config.quarantineFile()))
                     .start();
             case SYNCHRONOUS -> new SynchronousClickSink(ledger, metrics);
+            case KAFKA -> ClickPublisher.builder(config.kafka().publisher()).metrics(metrics).start();
         };
+        this.consumer = config.clickMode() == ShortlinkConfig.ClickMode.KAFKA && config.kafka().consumerInProcess()
+                ? ClickConsumer.builder(config.kafka().consumer(), ledger).metrics(metrics).start()
+                : null;
+        if (consumer != null) {
+            metrics.watchConsumer(consumer);
+        }
         metrics.watchClicks(clicks);
     }
 
@@ -75,7 +86,7 @@ final class ShortlinkApp implements AutoCloseable {
         routing.register("/api/v1/links", new LinksService(store, resolver, stats,
                         UrlPolicy.create(config.urlPolicy()), CodeGenerator.secure(config.codeLength()), clock, config))
                 .register("/api/v1/stats", new StatsService(stats))
-                .register("/", new RedirectService(resolver, clicks, clock));
+                .register("/", new RedirectService(resolver, clicks, clock, config.delivery(), config.ackTimeout()));
         // No catch-all route here: it would shadow the observe feature's routes, which Helidon
         // adds after ours. An unrouted path ends in Helidon's NotFoundException, which
         // Problems maps to a not-found problem.
@@ -143,8 +154,14 @@ final class ShortlinkApp implements AutoCloseable {
             return;
         }
         draining.set(true);
-        clicks.close();
-        database.close();
+        try {
+            clicks.close();
+        } finally {
+            if (consumer != null) {
+                consumer.close();
+            }
+            database.close();
+        }
         LOG.log(System.Logger.Level.INFO, "event=closed");
     }
 }

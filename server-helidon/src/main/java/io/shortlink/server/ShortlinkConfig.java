@@ -5,6 +5,9 @@ import io.shortlink.cache.CacheConfig;
 import io.shortlink.core.ClickBatcherConfig;
 import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.UrlPolicyConfig;
+import io.shortlink.events.ClickConsumerConfig;
+import io.shortlink.events.ClickPublisherConfig;
+import io.shortlink.events.SpillConfig;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -30,6 +33,9 @@ import java.util.Set;
  * @param clicks      the click batcher
  * @param quarantineFile where click batches the database refuses are set aside, {@code shortlink.clicks.quarantine-file}
  * @param eventRetention how long raw click events are kept, {@code shortlink.clicks.events-retention}
+ * @param delivery    {@code shortlink.clicks.delivery}: when a redirect's click counts as safe
+ * @param ackTimeout  in {@code acked} delivery, the longest a redirect waits for its click to be durable
+ * @param kafka       the Kafka path ({@code shortlink.kafka}), used when {@code clickMode} is KAFKA
  * @param drainDelay  on SIGTERM, how long readiness reports DOWN before the listener stops, so a
  *                    load balancer stops sending new requests first
  * @param accessLog   one log line per request (off by default: it costs ~10 % at 10k req/s)
@@ -37,6 +43,7 @@ import java.util.Set;
 record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfig urlPolicy,
                        DatabaseConfig database, boolean cacheEnabled, CacheConfig cache,
                        ClickMode clickMode, ClickBatcherConfig clicks, Path quarantineFile, Duration eventRetention,
+                       Delivery delivery, Duration ackTimeout, KafkaSettings kafka,
                        Duration drainDelay, boolean accessLog) {
 
     /** How a redirect's click reaches the database. */
@@ -44,7 +51,43 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
         /** Appended to the in-process batcher; the redirect never waits on the database. */
         BATCHED,
         /** Written by the redirect itself, one transaction each: the plan's starting point, for before/after measurements only. */
-        SYNCHRONOUS
+        SYNCHRONOUS,
+        /** Published to Kafka (spilled locally when it is away); a consumer applies them to the database. */
+        KAFKA
+    }
+
+    /** When a redirect's click counts as safe. */
+    enum Delivery {
+        /** The 302 goes out at once; a crash loses what the sink had not yet made durable. */
+        BUFFERED,
+        /** The 302 waits (a few ms, group-committed) until the click is durable; a crash loses no answered click. */
+        ACKED
+    }
+
+    /**
+     * @param publisher         how redirects publish clicks
+     * @param consumer          how the consumer reads them
+     * @param consumerInProcess whether this server also runs the consumer ({@code shortlink.kafka.consumer})
+     */
+    record KafkaSettings(ClickPublisherConfig publisher, ClickConsumerConfig consumer, boolean consumerInProcess) {
+        static KafkaSettings from(Config k) {
+            String bootstrap = k.get("bootstrap-servers").asString().orElse("127.0.0.1:19092");
+            ClickPublisherConfig pd = ClickPublisherConfig.defaults(bootstrap);
+            ClickPublisherConfig publisher = pd
+                    .withTopic(k.get("topic").asString().orElse(pd.topic()))
+                    .withSpillDir(Path.of(k.get("spill-dir").asString().orElse("./data/spill")))
+                    .withSpill(new SpillConfig(k.get("spill-max-bytes").asLong().orElse(pd.spill().maxBytes()),
+                            pd.spill().segmentBytes()))
+                    .withDeliveryTimeout(duration(k.get("delivery-timeout"), pd.deliveryTimeout()));
+            ClickConsumerConfig cd = ClickConsumerConfig.defaults(bootstrap);
+            ClickConsumerConfig consumer = cd
+                    .withTopic(publisher.topic())
+                    .withGroupId(k.get("group-id").asString().orElse(cd.groupId()))
+                    .withMaxPollRecords(k.get("max-poll-records").asInt().orElse(cd.maxPollRecords()))
+                    .withQuarantineFile(Path.of(k.get("quarantine-file").asString()
+                            .orElse("./data/quarantine/click-records.jsonl")));
+            return new KafkaSettings(publisher, consumer, k.get("consumer").asBoolean().orElse(true));
+        }
     }
 
     /**
@@ -121,8 +164,18 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
         ClickMode clickMode = switch (mode) {
             case "batched" -> ClickMode.BATCHED;
             case "synchronous" -> ClickMode.SYNCHRONOUS;
-            default -> throw new IllegalArgumentException("shortlink.clicks.mode must be batched or synchronous, was " + mode);
+            case "kafka" -> ClickMode.KAFKA;
+            default -> throw new IllegalArgumentException("shortlink.clicks.mode must be batched, kafka or synchronous, was "
+                    + mode);
         };
+        String deliveryName = s.get("clicks.delivery").asString().orElse("buffered");
+        Delivery delivery = switch (deliveryName) {
+            case "buffered" -> Delivery.BUFFERED;
+            case "acked" -> Delivery.ACKED;
+            default -> throw new IllegalArgumentException("shortlink.clicks.delivery must be buffered or acked, was "
+                    + deliveryName);
+        };
+        Duration ackTimeout = duration(s.get("clicks.ack-timeout"), Duration.ofSeconds(3));
         Duration eventRetention = duration(s.get("clicks.events-retention"), Duration.ofDays(1));
         if (eventRetention.compareTo(Duration.ofHours(1)) < 0) {
             throw new IllegalArgumentException("shortlink.clicks.events-retention must be at least PT1H (a replayed "
@@ -131,7 +184,7 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
         return new ShortlinkConfig(stack, baseUrl, codeLength, urlPolicy, database,
                 s.get("cache.enabled").asBoolean().orElse(true), cache, clickMode, clicks,
                 Path.of(s.get("clicks.quarantine-file").asString().orElse("./data/quarantine/clicks.jsonl")),
-                eventRetention,
+                eventRetention, delivery, ackTimeout, KafkaSettings.from(s.get("kafka")),
                 duration(s.get("shutdown.drain-delay"), Duration.ofSeconds(1)),
                 s.get("access-log").asBoolean().orElse(false));
     }

@@ -98,6 +98,7 @@ public final class JdbcClickLedger implements ClickLedger {
             + "WHERE stream = ? AND part = ? AND next_offset = ?";
     static final String READ_POSITION = "SELECT next_offset FROM stream_positions WHERE stream = ? AND part = ?";
     static final String FIRST_POSITION = "INSERT INTO stream_positions (stream, part, next_offset) VALUES (?, ?, ?)";
+    static final String RESET_POSITION = "UPDATE stream_positions SET next_offset = ? WHERE stream = ? AND part = ?";
     static final String POSITIONS = "SELECT part, next_offset FROM stream_positions WHERE stream = ?";
     static final String PURGE_BATCHES = "DELETE FROM click_batches WHERE batch_id < ? LIMIT " + JdbcClickLedger.PURGE_ROWS;
     static final String PURGE_EVENTS = "DELETE FROM click_events WHERE event_id < ? LIMIT " + JdbcClickLedger.PURGE_ROWS;
@@ -252,6 +253,26 @@ public final class JdbcClickLedger implements ClickLedger {
         } catch (SQLException e) {
             throw new StoreUnavailableException("stream positions of " + stream + " not read: " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public void resetPosition(String stream, int partition, long position) {
+        inTransaction("reset of " + stream + " partition " + partition, c -> {
+            try (PreparedStatement s = c.prepareStatement(RESET_POSITION)) {
+                s.setLong(1, position);
+                s.setString(2, stream);
+                s.setInt(3, partition);
+                if (s.executeUpdate() == 0) {
+                    try (PreparedStatement first = c.prepareStatement(FIRST_POSITION)) {
+                        first.setString(1, stream);
+                        first.setInt(2, partition);
+                        first.setLong(3, position);
+                        first.executeUpdate();
+                    }
+                }
+            }
+            return true;
+        });
     }
 
     private void movePositions(Connection c, List<StreamRange> ranges) throws SQLException {

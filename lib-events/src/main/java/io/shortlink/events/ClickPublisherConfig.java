@@ -1,0 +1,117 @@
+package io.shortlink.events;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a {@link ClickPublisher} reaches Kafka and where it spills. Validated on construction: a bad
+ * value fails at start-up with a message naming the rule.
+ *
+ * @param bootstrapServers  Kafka's bootstrap servers, {@code host:port[,host:port]}
+ * @param topic             the clicks topic; it must exist (the publisher never creates topics)
+ * @param queueCapacity     clicks waiting between the request threads and the sender thread
+ * @param offerTimeout      when the queue is full (redirects arrive faster than the sender can
+ *                          hand clicks to Kafka or the spill), how long {@code append} waits for
+ *                          room before it refuses and counts: backpressure, so that overload
+ *                          slows redirects down instead of losing their clicks. The wait parks a
+ *                          virtual thread; it never waits on I/O
+ * @param spillDir          the local spill's directory; one publisher per directory
+ * @param spill             the spill's size bound and segment size
+ * @param spillSyncInterval in buffered mode, how often what was spilled is forced to disk
+ * @param deliveryTimeout   how long Kafka may take to acknowledge a click before the publisher
+ *                          gives up on it and spills it ({@code delivery.timeout.ms}); short, so
+ *                          an acknowledged redirect waits little when the broker dies
+ * @param probeInterval     while spilling, how often to try Kafka again (by replaying the oldest
+ *                          spilled segment)
+ * @param closeTimeout      how long {@code close()} waits for Kafka before spilling the rest
+ * @param producer          extra or overriding {@code KafkaProducer} properties (validated by Kafka)
+ */
+public record ClickPublisherConfig(String bootstrapServers, String topic, int queueCapacity, Duration offerTimeout,
+                                   Path spillDir,
+                                   SpillConfig spill, Duration spillSyncInterval, Duration deliveryTimeout,
+                                   Duration probeInterval, Duration closeTimeout, Map<String, String> producer) {
+
+    public ClickPublisherConfig {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("bootstrapServers must name at least one host:port");
+        }
+        new ClickTopicConfig(topic, 1, (short) 1); // the topic name rule, in one place
+        if (queueCapacity < 1_024) {
+            throw new IllegalArgumentException("queueCapacity must be at least 1024, was " + queueCapacity);
+        }
+        if (offerTimeout == null || offerTimeout.isNegative()) {
+            throw new IllegalArgumentException("offerTimeout must be zero or positive, was " + offerTimeout);
+        }
+        Objects.requireNonNull(spillDir, "spillDir");
+        Objects.requireNonNull(spill, "spill");
+        requireAtLeast("spillSyncInterval", spillSyncInterval, Duration.ofMillis(1));
+        requireAtLeast("deliveryTimeout", deliveryTimeout, Duration.ofMillis(500));
+        requireAtLeast("probeInterval", probeInterval, Duration.ofMillis(10));
+        requireAtLeast("closeTimeout", closeTimeout, Duration.ofMillis(1));
+        producer = Map.copyOf(producer);
+    }
+
+    /**
+     * Queue 16,384 clicks, wait up to 1 s for room in it; spill to {@code ./data/spill}, 1 GiB in 4 MiB segments (a replay holds
+     * one segment, about 100,000 clicks, in memory), synced every 50 ms; Kafka must acknowledge
+     * within 2 s; probe every second while spilling; 10 s to close.
+     */
+    public static ClickPublisherConfig defaults(String bootstrapServers) {
+        return new ClickPublisherConfig(bootstrapServers, ClickTopicConfig.defaults().topic(), 16_384,
+                Duration.ofSeconds(1), Path.of("data", "spill"), new SpillConfig(1L << 30, 4L << 20), Duration.ofMillis(50),
+                Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of());
+    }
+
+    public ClickPublisherConfig withTopic(String value) {
+        return new ClickPublisherConfig(bootstrapServers, value, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
+                deliveryTimeout, probeInterval, closeTimeout, producer);
+    }
+
+    public ClickPublisherConfig withSpillDir(Path value) {
+        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, value, spill, spillSyncInterval,
+                deliveryTimeout, probeInterval, closeTimeout, producer);
+    }
+
+    public ClickPublisherConfig withSpill(SpillConfig value) {
+        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, value, spillSyncInterval,
+                deliveryTimeout, probeInterval, closeTimeout, producer);
+    }
+
+    public ClickPublisherConfig withQueueCapacity(int value) {
+        return new ClickPublisherConfig(bootstrapServers, topic, value, offerTimeout, spillDir, spill, spillSyncInterval,
+                deliveryTimeout, probeInterval, closeTimeout, producer);
+    }
+
+    public ClickPublisherConfig withOfferTimeout(Duration value) {
+        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, value, spillDir, spill, spillSyncInterval,
+                deliveryTimeout, probeInterval, closeTimeout, producer);
+    }
+
+    public ClickPublisherConfig withDeliveryTimeout(Duration value) {
+        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
+                value, probeInterval, closeTimeout, producer);
+    }
+
+    public ClickPublisherConfig withProbeInterval(Duration value) {
+        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
+                deliveryTimeout, value, closeTimeout, producer);
+    }
+
+    public ClickPublisherConfig withCloseTimeout(Duration value) {
+        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
+                deliveryTimeout, probeInterval, value, producer);
+    }
+
+    public ClickPublisherConfig withProducer(Map<String, String> value) {
+        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
+                deliveryTimeout, probeInterval, closeTimeout, value);
+    }
+
+    private static void requireAtLeast(String name, Duration d, Duration min) {
+        if (d == null || d.compareTo(min) < 0) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", was " + d);
+        }
+    }
+}
