@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# Starts the embedded server on a free port with a throw-away database, runs a short
-# `scripts/loadtest smoke` against it (no-op baseline included) and stops the server. Fails when
-# the runner fails (a lost click fails it). Used by scripts/test; bounded in time.
+# Starts the server on a free port, runs a short `scripts/loadtest smoke` against it (no-op
+# baseline included) and stops the server. Fails when the runner fails (a click lost or counted
+# twice, on the client's count, fails it). Used by scripts/test; bounded in time.
+#
+#   scripts/lib/smoke.sh [embedded|phase3]
+#     embedded (default)  H2 in a throw-away file under build/smoke/
+#     phase3              MariaDB and Kafka of scripts/services (must be up): clicks go through
+#                         the publisher, the topic and the consumer; spill under build/smoke/
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source scripts/lib/common.sh
 shortlink_find_java
 
+stack=${1:-embedded}
 scale=${SMOKE_SCALE:-0.05}
-dir=build/smoke/$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$dir"
+dir=build/smoke/$stack-$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$dir"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
-SERVER_PORT=$port SHORTLINK_DATABASE_URL="jdbc:h2:file:./$dir/db;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE" \
-    "$JAVA_HOME/bin/java" -Xmx512m -jar server-helidon/target/shortlink-server.jar >"$dir/server.log" 2>&1 &
+env=(SERVER_PORT="$port" SHORTLINK_CLICKS_QUARANTINE_dash_FILE="$dir/quarantine.jsonl")
+case "$stack" in
+    embedded) env+=(SHORTLINK_DATABASE_URL="jdbc:h2:file:./$dir/db;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE") ;;
+    phase3) env+=(SHORTLINK_KAFKA_SPILL_dash_DIR="$dir/spill" SHORTLINK_KAFKA_QUARANTINE_dash_FILE="$dir/records.jsonl") ;;
+    *) echo "smoke: unknown stack '$stack' (embedded, phase3)" >&2; exit 2 ;;
+esac
+env "${env[@]}" "$JAVA_HOME/bin/java" -Xmx512m -cp server-helidon/target/shortlink-server.jar \
+    io.shortlink.server.Main --stack "$stack" >"$dir/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do

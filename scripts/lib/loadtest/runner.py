@@ -707,6 +707,9 @@ def parse_args(argv):
                          "0: no think time (stress reading, like k6's PACING=0). smoke is never paced")
     ap.add_argument("--warmup", type=int, default=5, help="seconds of unmeasured, unpaced load before each target "
                                                           "(default %(default)s; 0 = none)")
+    ap.add_argument("--drain-max", type=int, default=DRAIN_MAX_S,
+                    help="seconds to wait after the load for every 302 to be recorded (default %(default)s; raise it for "
+                         "unpaced runs whose click backlog, e.g. consumer lag, takes longer to drain)")
     ap.add_argument("--strict", action="store_true", help="exit 3 when a threshold fails (phases)")
     ap.add_argument("--seed", type=int, default=42, help="seed of the request sequence (default %(default)s)")
     ap.add_argument("--progress", type=float, default=5.0, help="seconds between progress lines (default %(default)s)")
@@ -733,7 +736,9 @@ phases with --strict).
 
 
 def main(argv):
+    global DRAIN_MAX_S
     args = parse_args(argv)
+    DRAIN_MAX_S = max(1, args.drain_max)
     os.chdir(ROOT)
     profile = P.PROFILES[args.profile]
     steps = P.plan(profile, args.scale)
