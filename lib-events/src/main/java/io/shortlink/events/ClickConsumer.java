@@ -304,7 +304,7 @@ public final class ClickConsumer implements AutoCloseable {
             long from = next.getOrDefault(tp, list.getFirst().offset());
             List<ConsumerRecord<byte[], byte[]>> kept = list.stream().filter(r -> r.offset() >= from).toList();
             if (!kept.isEmpty()) {
-                slices.add(new Slice(tp, decode(kept), from, kept.getLast().offset() + 1));
+                slices.add(decode(tp, kept, from));
             }
         }
         if (slices.isEmpty()) {
@@ -321,11 +321,14 @@ public final class ClickConsumer implements AutoCloseable {
             ClickLedger.Recorded done = ledger.record(events, ranges);
             recorded(done, Duration.ofNanos(System.nanoTime() - started));
             slices.forEach(s -> next.put(s.tp, s.next));
+            // Only now: had the ledger failed, these records would be read and judged again.
+            slices.forEach(s -> s.undecodable.forEach(u -> quarantine(u.record, u.cause)));
         } catch (ClickBatchRejectedException e) {
             // Find what the ledger refuses, one partition at a time, halving.
             for (Slice s : slices) {
                 applyHalving(s.tp, s.records, s.from, s.next, false);
                 next.put(s.tp, s.next);
+                s.undecodable.forEach(u -> quarantine(u.record, u.cause));
             }
         }
     }
@@ -430,21 +433,27 @@ public final class ClickConsumer implements AutoCloseable {
     private record Decoded(ConsumerRecord<byte[], byte[]> record, Click click) {
     }
 
-    /** One partition's part of a poll: its decodable records and the offsets [from, next) it spans. */
-    private record Slice(TopicPartition tp, List<Decoded> records, long from, long next) {
+    /**
+     * One partition's part of a poll: its decodable records, the ones that are not (set aside once
+     * the range is applied; their offsets count as read), and the offsets [from, next) it spans.
+     */
+    private record Slice(TopicPartition tp, List<Decoded> records, List<Undecodable> undecodable, long from, long next) {
     }
 
-    /** The decodable records; the others are set aside on the way (their offsets still count as read). */
-    private List<Decoded> decode(List<ConsumerRecord<byte[], byte[]>> records) {
-        List<Decoded> out = new ArrayList<>(records.size());
+    private record Undecodable(ConsumerRecord<byte[], byte[]> record, Exception cause) {
+    }
+
+    private static Slice decode(TopicPartition tp, List<ConsumerRecord<byte[], byte[]>> records, long from) {
+        List<Decoded> decoded = new ArrayList<>(records.size());
+        List<Undecodable> undecodable = new ArrayList<>(0);
         for (ConsumerRecord<byte[], byte[]> r : records) {
             try {
-                out.add(new Decoded(r, ClickCodec.decode(Objects.requireNonNull(r.value(), "record value"))));
+                decoded.add(new Decoded(r, ClickCodec.decode(Objects.requireNonNull(r.value(), "record value"))));
             } catch (IllegalArgumentException | NullPointerException e) {
-                quarantine(r, e);
+                undecodable.add(new Undecodable(r, e));
             }
         }
-        return out;
+        return new Slice(tp, decoded, undecodable, from, records.getLast().offset() + 1);
     }
 
     // ---- lifecycle ----------------------------------------------------------------------------

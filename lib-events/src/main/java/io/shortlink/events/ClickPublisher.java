@@ -545,10 +545,19 @@ public final class ClickPublisher implements ClickSink {
             Thread.currentThread().interrupt();
         }
         long leftInQueue = 0;
+        boolean stuck = false;
         try {
             if (sender.isAlive()) {
                 sender.interrupt();
                 sender.join(Duration.ofSeconds(1));
+            }
+            if (sender.isAlive()) {
+                // The spill has one owner; a sender that will not stop still owns it.
+                LOG.log(System.Logger.Level.ERROR, () -> "event=click_publisher_close_stuck thread=" + THREAD_NAME
+                        + " queued=" + queue.size() + " inFlight=" + inFlight.get());
+                metrics.clicksUndelivered(queue.size() + inFlight.get());
+                stuck = true;
+                return;
             }
             // The sender has stopped: finish here. Wait for the producer's answers, then spill what
             // is still unanswered or failed; a click can be in both Kafka and the spill, never in neither.
@@ -570,10 +579,12 @@ public final class ClickPublisher implements ClickSink {
                 Thread.currentThread().interrupt();
             }
         } finally {
-            try {
-                spill.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "event=click_spill_close_failed", e);
+            if (!stuck) {
+                try {
+                    spill.close();
+                } catch (IOException e) {
+                    LOG.log(System.Logger.Level.ERROR, "event=click_spill_close_failed", e);
+                }
             }
         }
         long lost = undelivered + inFlight.get();
