@@ -1,10 +1,15 @@
 package io.shortlink.server;
 
+import io.shortlink.core.Click;
 import io.shortlink.core.ClickBatch;
 import io.shortlink.core.ClickBatchRejectedException;
 import io.shortlink.core.ClickLedger;
+import io.shortlink.core.PositionConflictException;
 import io.shortlink.core.StoreUnavailableException;
+import io.shortlink.core.StreamRange;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +24,9 @@ final class CountingLedger implements ClickLedger {
     private final AtomicLong clicksAlreadyApplied = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong eventsRecorded = new AtomicLong();
+    private final AtomicLong eventsDuplicated = new AtomicLong();
+    private final AtomicLong positionConflicts = new AtomicLong();
 
     CountingLedger(ClickLedger ledger) {
         this.ledger = ledger;
@@ -45,7 +53,47 @@ final class CountingLedger implements ClickLedger {
         }
     }
 
-    /** Calls of {@link #apply}: transactions begun. */
+    @Override
+    public Recorded record(List<Click> events, List<StreamRange> ranges) {
+        calls.incrementAndGet();
+        try {
+            Recorded done = ledger.record(events, ranges);
+            eventsRecorded.addAndGet(done.events());
+            eventsDuplicated.addAndGet(done.duplicates());
+            return done;
+        } catch (StoreUnavailableException e) {
+            unavailable.incrementAndGet();
+            throw e;
+        } catch (ClickBatchRejectedException e) {
+            refused.incrementAndGet();
+            throw e;
+        } catch (PositionConflictException e) {
+            positionConflicts.incrementAndGet();
+            throw e;
+        }
+    }
+
+    @Override
+    public Map<Integer, Long> positions(String stream) {
+        return ledger.positions(stream);
+    }
+
+    @Override
+    public void resetPosition(String stream, int partition, long position) {
+        ledger.resetPosition(stream, partition, position);
+    }
+
+    /** Events {@link #record} counted as new. */
+    long eventsRecorded() {
+        return eventsRecorded.get();
+    }
+
+    /** Events {@link #record} skipped because their event id was recorded before: each one delivered twice. */
+    long eventsDuplicated() {
+        return eventsDuplicated.get();
+    }
+
+    /** Calls of {@link #apply} and {@link #record}: transactions begun. */
     long calls() {
         return calls.get();
     }
@@ -73,6 +121,7 @@ final class CountingLedger implements ClickLedger {
     @Override
     public String toString() {
         return "calls=" + calls + " applied=" + applied + " alreadyApplied=" + alreadyApplied
-                + " unavailable=" + unavailable + " refused=" + refused;
+                + " unavailable=" + unavailable + " refused=" + refused + " eventsRecorded=" + eventsRecorded
+                + " eventsDuplicated=" + eventsDuplicated + " positionConflicts=" + positionConflicts;
     }
 }
