@@ -7,6 +7,7 @@ import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -82,10 +83,17 @@ final class TestKafka {
                 .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
     }
 
-    /** The members of consumer group {@code group} and how many partitions each has now. */
+    /** The members of consumer group {@code group} and how many partitions each has now; none before it exists. */
     static Map<String, Integer> assignment(String group) {
-        ConsumerGroupDescription description = admin(a -> a.describeConsumerGroups(List.of(group)).describedGroups()
-                .get(group));
+        ConsumerGroupDescription description;
+        try {
+            description = admin(a -> a.describeConsumerGroups(List.of(group)).describedGroups().get(group));
+        } catch (IllegalStateException e) {
+            if (e.getCause() != null && e.getCause().getCause() instanceof GroupIdNotFoundException) {
+                return Map.of();
+            }
+            throw e;
+        }
         return description.members().stream().collect(Collectors.toMap(MemberDescription::consumerId,
                 m -> m.assignment().topicPartitions().size()));
     }
