@@ -28,23 +28,29 @@ final class RedirectsUnderLoad {
     private final URI base;
     private final TestApp.Client client;
     private final String[] codes;
+    private final long recordedBefore;
     private PacedLoad load;
 
-    private RedirectsUnderLoad(URI base, String[] codes) {
+    private RedirectsUnderLoad(URI base, String[] codes, long recordedBefore) {
         this.base = base;
         this.client = new TestApp.Client(base);
         this.codes = codes;
+        this.recordedBefore = recordedBefore;
     }
 
-    /** Creates {@code links} links through the API and follows each once (a 302, and the code cached). */
+    /**
+     * Creates {@code links} links through the API and follows each once (a 302, and the code
+     * cached); the server's total before this counts as the others' (an earlier test's, say).
+     */
     static RedirectsUnderLoad create(URI base, String what, int links) {
         TestApp.Client client = new TestApp.Client(base);
+        long recordedBefore = number(client.get("/api/v1/stats").body(), "clicks");
         String[] codes = new String[links];
         for (int i = 0; i < links; i++) {
             codes[i] = client.create("https://example.org/" + what + "/" + i);
             assertEquals(302, client.get("/" + codes[i]).statusCode(), "warm-up: the code is cached now");
         }
-        return new RedirectsUnderLoad(base, codes);
+        return new RedirectsUnderLoad(base, codes, recordedBefore);
     }
 
     PacedLoad start(PacedLoad.Profile profile) {
@@ -82,7 +88,7 @@ final class RedirectsUnderLoad {
             seen[i]++;  // the warm-up
             recorded[i] = number(client.get("/api/v1/links/" + codes[i]).body(), "totalClicks");
         }
-        return new Outcome(codes.clone(), seen, recorded, recorded(), loadEndedAt, settledAt);
+        return new Outcome(codes.clone(), seen, recorded, recorded() - recordedBefore, loadEndedAt, settledAt);
     }
 
     /**
@@ -91,7 +97,7 @@ final class RedirectsUnderLoad {
      * @param codes         the links
      * @param seen          per link, the 302s the client saw (warm-up included)
      * @param recorded      per link, the server's total
-     * @param recordedTotal the server's global total
+     * @param recordedTotal what the server's global total gained since {@link #create}
      * @param loadEndedAt   when the load's last answer came (nanoseconds since its start)
      * @param settledAt     when the totals had settled (same clock)
      */
