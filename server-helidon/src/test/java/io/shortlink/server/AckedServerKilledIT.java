@@ -89,11 +89,8 @@ final class AckedServerKilledIT {
             long goneAt = load.elapsedNanos();
             server("server-" + delivery + "-again", settings, port);
             long upAt = load.elapsedNanos();
-            RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2), () -> {
-                String metrics = redirects.scrape();
-                return MetricsText.count(metrics, "shortlink_clicks_backlog") == 0
-                        && MetricsText.count(metrics, "shortlink_click_consumer_lag") <= 0;
-            });
+            RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2),
+                    redirects::kafkaPathIdle);
             long unanswered = load.unansweredAround(killAt, goneAt);
             long events = db.events();
             ClickTables.Totals totals = db.totals();
@@ -108,9 +105,7 @@ final class AckedServerKilledIT {
                     totals.rollupsSum(), unanswered, Math.max(0, outcome.seen302() - outcome.recordedTotal()),
                     Math.max(0, outcome.recordedTotal() - outcome.seen302()), outcome.linksShort().size(),
                     outcome.settleSeconds());
-            System.out.println(name + ": redirects before the kill " + load.window(0, killAt));
-            System.out.println(name + ": redirects from the kill to serving again " + load.window(killAt, upAt));
-            System.out.println(name + ": redirects after " + load.window(upAt, Long.MAX_VALUE));
+            load.around(new PacedLoad.Span(killAt, upAt)).print(name, "restart (kill to serving again)");
             return new Killed(outcome, unanswered, events, totals);
         }
     }

@@ -1,7 +1,6 @@
 package io.shortlink.server;
 
 import io.shortlink.events.ClickPublisher;
-import io.shortlink.events.ClickPublisherConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
@@ -165,8 +164,7 @@ final class ConsumerKilledIT {
     /** 100 clicks on each of the links, published in-process and flushed; the broker is up, nothing spills. */
     private void publish(TestKafka.Topic topic) throws InterruptedException {
         ClickPathMetrics metrics = new ClickPathMetrics();
-        try (ClickPublisher publisher = ClickPublisher.builder(ClickPublisherConfig.defaults(TestKafka.bootstrap())
-                        .withTopic(topic.name()).withSpillDir(dir.resolve("publisher-spill"))
+        try (ClickPublisher publisher = ClickPublisher.builder(topic.publisher(dir.resolve("publisher-spill"))
                         .withOfferTimeout(Duration.ofSeconds(30)))
                 .metrics(metrics).start()) {
             for (int i = 0; i < CLICKS; i++) {

@@ -11,6 +11,7 @@ import io.shortlink.core.StreamRange;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A {@link ClickLedger} that passes every call on to a real one and counts the answers: each call
@@ -34,33 +35,29 @@ final class CountingLedger implements ClickLedger {
 
     @Override
     public boolean apply(ClickBatch batch) {
-        calls.incrementAndGet();
-        try {
-            boolean fresh = ledger.apply(batch);
-            if (fresh) {
-                applied.incrementAndGet();
-            } else {
-                alreadyApplied.incrementAndGet();
-                clicksAlreadyApplied.addAndGet(batch.clicks());
-            }
-            return fresh;
-        } catch (StoreUnavailableException e) {
-            unavailable.incrementAndGet();
-            throw e;
-        } catch (ClickBatchRejectedException e) {
-            refused.incrementAndGet();
-            throw e;
+        boolean fresh = counted(() -> ledger.apply(batch));
+        if (fresh) {
+            applied.incrementAndGet();
+        } else {
+            alreadyApplied.incrementAndGet();
+            clicksAlreadyApplied.addAndGet(batch.clicks());
         }
+        return fresh;
     }
 
     @Override
     public Recorded record(List<Click> events, List<StreamRange> ranges) {
+        Recorded done = counted(() -> ledger.record(events, ranges));
+        eventsRecorded.addAndGet(done.events());
+        eventsDuplicated.addAndGet(done.duplicates());
+        return done;
+    }
+
+    /** One call, one transaction: counted, and its failure counted by kind. */
+    private <T> T counted(Supplier<T> call) {
         calls.incrementAndGet();
         try {
-            Recorded done = ledger.record(events, ranges);
-            eventsRecorded.addAndGet(done.events());
-            eventsDuplicated.addAndGet(done.duplicates());
-            return done;
+            return call.get();
         } catch (StoreUnavailableException e) {
             unavailable.incrementAndGet();
             throw e;

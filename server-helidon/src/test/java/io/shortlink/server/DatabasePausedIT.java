@@ -58,32 +58,21 @@ final class DatabasePausedIT {
 
     @Test
     void databasePausedUnderLoad_redirectsKeepAnswering_andEveryClickIsCountedOnce() {
-        LocalServices services = LocalServices.ofRepository();
-        assertTrue(services.isRunning(LocalServices.MARIADB_PRIMARY), "the MariaDB of " + services.root()
-                + " is not running; from a worktree name the checkout that started it: -D"
-                + LocalServices.ROOT_PROPERTY + "=/path/to/it");
+        LocalServices services = LocalServices.withMariaDb();
         RedirectsUnderLoad redirects = RedirectsUnderLoad.create(base, "paused", LINKS);
         String metricsBefore = redirects.scrape();
 
         PacedLoad load = redirects.start(LOAD);
-        load.awaitElapsed(PAUSE_AT);
-        long pausedAt;
-        try (LocalServices.Paused paused = services.pause(LocalServices.MARIADB_PRIMARY)) {
-            pausedAt = load.elapsedNanos();
-            load.awaitElapsed(Duration.ofNanos(pausedAt).plus(PAUSE_FOR));
-        }
-        long resumedAt = load.elapsedNanos();
+        PacedLoad.Span pause = load.freeze(services, LocalServices.MARIADB_PRIMARY, PAUSE_AT, PAUSE_FOR);
+        long pausedAt = pause.fromNanos();
+        long resumedAt = pause.toNanos();
         RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(1),
                 () -> MetricsText.count(redirects.scrape(), "shortlink_clicks_backlog") == 0);
 
-        PacedLoad.Window before = load.window(0, pausedAt);
-        PacedLoad.Window during = load.window(pausedAt, resumedAt);
-        PacedLoad.Window after = load.window(resumedAt, Long.MAX_VALUE);
+        PacedLoad.Windows windows = load.around(pause);
         String metricsAfter = redirects.scrape();
-        long failedBatches = MetricsText.count(metricsAfter, "shortlink_click_batches_failed_total")
-                - MetricsText.count(metricsBefore, "shortlink_click_batches_failed_total");
-        long alreadyApplied = MetricsText.count(metricsAfter, "shortlink_clicks_already_applied_total")
-                - MetricsText.count(metricsBefore, "shortlink_clicks_already_applied_total");
+        long failedBatches = MetricsText.delta(metricsBefore, metricsAfter, "shortlink_click_batches_failed_total");
+        long alreadyApplied = MetricsText.delta(metricsBefore, metricsAfter, "shortlink_clicks_already_applied_total");
         PacedLoad.Backlog peak = load.peakBacklog(pausedAt, resumedAt);
         double caughtUp = load.firstAfter(resumedAt, b -> b.oldestSeconds() < CAUGHT_UP_OLDEST_SECONDS);
         double drained = load.firstAfter(outcome.loadEndedAt(), b -> b.clicks() == 0);
@@ -92,9 +81,7 @@ final class DatabasePausedIT {
                 LOAD.users(), LINKS, LOAD.length().toSeconds() * 1.0, seconds(pausedAt), seconds(resumedAt - pausedAt));
         System.out.printf("DatabasePausedIT: 302s seen by the client %d (warm-up %d), clicks recorded %d, links off %d%n",
                 outcome.seen302(), LINKS, outcome.recordedTotal(), outcome.linksOff().size());
-        System.out.println("DatabasePausedIT: redirects before the pause " + before);
-        System.out.println("DatabasePausedIT: redirects during the pause " + during);
-        System.out.println("DatabasePausedIT: redirects after the pause  " + after);
+        windows.print("DatabasePausedIT", "pause");
         System.out.printf("DatabasePausedIT: click batches failed %d, clicks found already applied by a retry %d%n",
                 failedBatches, alreadyApplied);
         System.out.printf("DatabasePausedIT: backlog peak %d clicks, oldest %.1f s; caught up (oldest < %.1f s) %.1f s "
@@ -103,8 +90,9 @@ final class DatabasePausedIT {
 
         assertAll(
                 () -> assertTrue(failedBatches > 0, "the click path met the paused database"),
-                () -> assertTrue(during.found() > 0, "redirects answered 302 during the pause: " + during),
-                () -> assertEquals(0, before.failed() + during.failed() + after.failed(),
+                () -> assertTrue(windows.during().found() > 0, "redirects answered 302 during the pause: "
+                        + windows.during()),
+                () -> assertEquals(0, windows.failed(),
                         "every redirect of a cached code answered 302, paused database or not"),
                 () -> assertEquals(outcome.seen302(), outcome.recordedTotal(),
                         "clicks recorded vs 302s the client saw (0 lost, 0 twice)"),

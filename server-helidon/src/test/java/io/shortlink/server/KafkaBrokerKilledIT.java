@@ -1,7 +1,6 @@
 package io.shortlink.server;
 
 import io.shortlink.events.ClickConsumer;
-import io.shortlink.events.ClickConsumerConfig;
 import io.shortlink.events.ClickPublisher;
 import io.shortlink.events.ClickPublisherConfig;
 import org.junit.jupiter.api.Disabled;
@@ -52,17 +51,11 @@ final class KafkaBrokerKilledIT {
     @Test
     void brokerKilledMidStream_andRestarted_everyClickIsCountedOnce() throws Exception {
         LocalServices services = TestKafka.services();
-        String bootstrap = TestKafka.bootstrap();
         ClickPathMetrics published = new ClickPathMetrics();
         try (ClickLedgerFixture db = ClickLedgerFixture.open();
              TestKafka.Topic topic = TestKafka.createTopic("broker-killed");
-             ClickConsumer consumer = ClickConsumer.builder(ClickConsumerConfig.defaults(bootstrap)
-                             .withTopic(topic.name()).withGroupId(topic.group())
-                             .withQuarantineFile(dir.resolve("quarantine.jsonl")), db.ledger())
-                     .metrics(db.metrics()).start();
-             ClickPublisher publisher = ClickPublisher.builder(ClickPublisherConfig.defaults(bootstrap)
-                             .withTopic(topic.name()).withSpillDir(dir.resolve("spill"))
-                             .withProbeInterval(Duration.ofMillis(200))
+             ClickConsumer consumer = topic.consumer(db.ledger(), db.metrics(), dir);
+             ClickPublisher publisher = ClickPublisher.builder(topic.publisher(dir.resolve("spill"))
                              // Longer than the outage: while the sender is stalled by a replay
                              // (see the disabled test below) appends wait instead of being refused.
                              .withOfferTimeout(APPEND_WAIT))

@@ -100,20 +100,15 @@ final class KafkaDownUnderLoadIT {
         long restartAt = load.elapsedNanos();
         services.up(LocalServices.KAFKA);
         long upAt = load.elapsedNanos();
-        RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2), () -> {
-            String metrics = redirects.scrape();
-            return MetricsText.count(metrics, "shortlink_clicks_backlog") == 0
-                    && MetricsText.count(metrics, "shortlink_click_consumer_lag") <= 0;
-        });
+        RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2),
+                redirects::kafkaPathIdle);
 
-        PacedLoad.Window before = load.window(0, killedAt);
-        PacedLoad.Window down = load.window(killedAt, upAt);
-        PacedLoad.Window after = load.window(upAt, Long.MAX_VALUE);
+        PacedLoad.Windows windows = load.around(new PacedLoad.Span(killedAt, upAt));
         String metricsAfter = redirects.scrape();
-        long spilled = delta(metricsBefore, metricsAfter, "shortlink_clicks_spilled_total");
-        long replayed = delta(metricsBefore, metricsAfter, "shortlink_clicks_replayed_total");
-        long dropped = delta(metricsBefore, metricsAfter, "shortlink_clicks_dropped_total");
-        long duplicated = delta(metricsBefore, metricsAfter, "shortlink_clicks_duplicated_total");
+        long spilled = MetricsText.delta(metricsBefore, metricsAfter, "shortlink_clicks_spilled_total");
+        long replayed = MetricsText.delta(metricsBefore, metricsAfter, "shortlink_clicks_replayed_total");
+        long dropped = MetricsText.delta(metricsBefore, metricsAfter, "shortlink_clicks_dropped_total");
+        long duplicated = MetricsText.delta(metricsBefore, metricsAfter, "shortlink_clicks_duplicated_total");
         double drained = load.firstAfter(upAt, b -> b.clicks() == 0);
 
         System.out.printf("KafkaDownUnderLoadIT: %d users, %d links, %.0f s load; broker killed at %.1f s, restarted at "
@@ -122,24 +117,19 @@ final class KafkaDownUnderLoadIT {
         System.out.printf("KafkaDownUnderLoadIT: 302s seen by the client %d (warm-up %d), clicks recorded %d, links off %d; "
                         + "spilled %d, replayed %d, refused %d, duplicates skipped %d%n", outcome.seen302(), LINKS,
                 outcome.recordedTotal(), outcome.linksOff().size(), spilled, replayed, dropped, duplicated);
-        System.out.println("KafkaDownUnderLoadIT: redirects before the kill   " + before);
-        System.out.println("KafkaDownUnderLoadIT: redirects while Kafka is down " + down);
-        System.out.println("KafkaDownUnderLoadIT: redirects after it is up    " + after);
+        windows.print("KafkaDownUnderLoadIT", "outage (kill to up)");
         System.out.printf("KafkaDownUnderLoadIT: recovery: publisher backlog 0 %.1f s after the broker was up; totals "
                 + "settled %.1f s after the load ended%n", drained, outcome.settleSeconds());
 
         assertAll(
                 () -> assertTrue(spilled > 0 && replayed > 0, "the outage reached the click path: spilled " + spilled
                         + ", replayed " + replayed),
-                () -> assertTrue(down.found() > 0, "redirects answered 302 while Kafka was down: " + down),
-                () -> assertEquals(0, before.failed() + down.failed() + after.failed(),
+                () -> assertTrue(windows.during().found() > 0, "redirects answered 302 while Kafka was down: "
+                        + windows.during()),
+                () -> assertEquals(0, windows.failed(),
                         "every redirect of a cached code answered 302, Kafka up or not"),
                 () -> assertEquals(outcome.seen302(), outcome.recordedTotal(),
                         "clicks recorded vs 302s the client saw (0 lost, 0 twice)"),
                 () -> assertEquals(List.of(), outcome.linksOff(), "per link"));
-    }
-
-    private static long delta(String before, String after, String meter) {
-        return MetricsText.count(after, meter) - MetricsText.count(before, meter);
     }
 }

@@ -102,6 +102,20 @@ final class LocalServices {
         return configured.isBlank() ? ofRepository() : at(Path.of(configured));
     }
 
+    /**
+     * {@link #ofRepository()}, checked: its MariaDB primary runs (the one the fault tests freeze).
+     *
+     * @throws IllegalStateException naming {@value #ROOT_PROPERTY} when it does not
+     */
+    static LocalServices withMariaDb() {
+        LocalServices services = ofRepository();
+        if (!services.isRunning(MARIADB_PRIMARY)) {
+            throw new IllegalStateException("the MariaDB of " + services.root() + " is not running; from a worktree name "
+                    + "the checkout that started it: -D" + ROOT_PROPERTY + "=/path/to/it");
+        }
+        return services;
+    }
+
     /** The services under {@code root}: its .services/ folder and its scripts/services. */
     static LocalServices at(Path root) {
         try {

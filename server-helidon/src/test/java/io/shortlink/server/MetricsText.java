@@ -21,4 +21,9 @@ final class MetricsText {
     static long count(String exposition, String name) {
         return (long) value(exposition, name);
     }
+
+    /** How much counter {@code name} grew from exposition {@code before} to {@code after}. */
+    static long delta(String before, String after, String name) {
+        return count(after, name) - count(before, name);
+    }
 }

@@ -204,6 +204,45 @@ final class PacedLoad {
                 .count();
     }
 
+    /** A span of the load's time, in nanoseconds since its start: a fault, from when it began to when it ended. */
+    record Span(long fromNanos, long toNanos) {
+    }
+
+    /**
+     * Once the load has run for {@code at}, freezes {@code service} (SIGSTOP) for {@code length}
+     * of load time, then resumes it (also when the wait fails); returns when that was.
+     */
+    Span freeze(LocalServices services, LocalServices.Service service, Duration at, Duration length) {
+        awaitElapsed(at);
+        long from;
+        try (LocalServices.Paused paused = services.pause(service)) {
+            from = elapsedNanos();
+            awaitElapsed(Duration.ofNanos(from).plus(length));
+        }
+        return new Span(from, elapsedNanos());
+    }
+
+    /** The redirects before, during and after {@code fault}. */
+    Windows around(Span fault) {
+        return new Windows(window(0, fault.fromNanos()), window(fault.fromNanos(), fault.toNanos()),
+                window(fault.toNanos(), Long.MAX_VALUE));
+    }
+
+    /** Redirects before, during and after a fault. */
+    record Windows(Window before, Window during, Window after) {
+        /** Requests not answered 302, in all three. */
+        int failed() {
+            return before.failed() + during.failed() + after.failed();
+        }
+
+        /** Three lines, {@code <test>: redirects before|during|after the <fault>: ...}. */
+        void print(String test, String fault) {
+            System.out.println(test + ": redirects before the " + fault + ": " + before);
+            System.out.println(test + ": redirects during the " + fault + ": " + during);
+            System.out.println(test + ": redirects after the " + fault + ":  " + after);
+        }
+    }
+
     /** The redirects whose request started in [{@code fromNanos}, {@code toNanos}). */
     Window window(long fromNanos, long toNanos) {
         return Window.of(samples(), fromNanos, toNanos);

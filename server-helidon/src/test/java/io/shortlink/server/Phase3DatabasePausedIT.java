@@ -53,51 +53,34 @@ final class Phase3DatabasePausedIT {
 
     @Test
     void databasePausedUnderLoad_redirectsKeepAnswering_andTheConsumerCountsEveryClickOnce() {
-        LocalServices services = LocalServices.ofRepository();
-        assertTrue(services.isRunning(LocalServices.MARIADB_PRIMARY), "the MariaDB of " + services.root()
-                + " is not running; from a worktree name the checkout that started it: -D"
-                + LocalServices.ROOT_PROPERTY + "=/path/to/it");
+        LocalServices services = LocalServices.withMariaDb();
         RedirectsUnderLoad redirects = RedirectsUnderLoad.create(base, "db-paused", LINKS);
         String metricsBefore = redirects.scrape();
 
         PacedLoad load = redirects.start(LOAD);
-        load.awaitElapsed(PAUSE_AT);
-        long pausedAt;
-        try (LocalServices.Paused paused = services.pause(LocalServices.MARIADB_PRIMARY)) {
-            pausedAt = load.elapsedNanos();
-            load.awaitElapsed(Duration.ofNanos(pausedAt).plus(PAUSE_FOR));
-        }
-        long resumedAt = load.elapsedNanos();
-        RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2), () -> {
-            String metrics = redirects.scrape();
-            return MetricsText.count(metrics, "shortlink_clicks_backlog") == 0
-                    && MetricsText.count(metrics, "shortlink_click_consumer_lag") <= 0;
-        });
+        PacedLoad.Span pause = load.freeze(services, LocalServices.MARIADB_PRIMARY, PAUSE_AT, PAUSE_FOR);
+        RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2),
+                redirects::kafkaPathIdle);
 
-        PacedLoad.Window before = load.window(0, pausedAt);
-        PacedLoad.Window during = load.window(pausedAt, resumedAt);
-        PacedLoad.Window after = load.window(resumedAt, Long.MAX_VALUE);
+        PacedLoad.Windows windows = load.around(pause);
         String metricsAfter = redirects.scrape();
-        long failedCalls = MetricsText.count(metricsAfter, "shortlink_click_batches_failed_total")
-                - MetricsText.count(metricsBefore, "shortlink_click_batches_failed_total");
-        long duplicated = MetricsText.count(metricsAfter, "shortlink_clicks_duplicated_total")
-                - MetricsText.count(metricsBefore, "shortlink_clicks_duplicated_total");
+        long failedCalls = MetricsText.delta(metricsBefore, metricsAfter, "shortlink_click_batches_failed_total");
+        long duplicated = MetricsText.delta(metricsBefore, metricsAfter, "shortlink_clicks_duplicated_total");
 
         System.out.printf("Phase3DatabasePausedIT: %d users, %d links, %.0f s load, MariaDB paused at %.1f s for %.1f s%n",
-                LOAD.users(), LINKS, LOAD.length().toSeconds() * 1.0, PacedLoad.seconds(pausedAt),
-                PacedLoad.seconds(resumedAt - pausedAt));
+                LOAD.users(), LINKS, LOAD.length().toSeconds() * 1.0, PacedLoad.seconds(pause.fromNanos()),
+                PacedLoad.seconds(pause.toNanos() - pause.fromNanos()));
         System.out.printf("Phase3DatabasePausedIT: 302s seen by the client %d (warm-up %d), clicks recorded %d, links off "
                         + "%d; consumer ledger calls failed %d, duplicates skipped %d; totals settled %.1f s after the load%n",
                 outcome.seen302(), LINKS, outcome.recordedTotal(), outcome.linksOff().size(), failedCalls, duplicated,
                 outcome.settleSeconds());
-        System.out.println("Phase3DatabasePausedIT: redirects before the pause " + before);
-        System.out.println("Phase3DatabasePausedIT: redirects during the pause " + during);
-        System.out.println("Phase3DatabasePausedIT: redirects after the pause  " + after);
+        windows.print("Phase3DatabasePausedIT", "pause");
 
         assertAll(
                 () -> assertTrue(failedCalls > 0, "the consumer met the paused database"),
-                () -> assertTrue(during.found() > 0, "redirects answered 302 during the pause: " + during),
-                () -> assertEquals(0, before.failed() + during.failed() + after.failed(),
+                () -> assertTrue(windows.during().found() > 0, "redirects answered 302 during the pause: "
+                        + windows.during()),
+                () -> assertEquals(0, windows.failed(),
                         "every redirect of a cached code answered 302, paused database or not"),
                 () -> assertEquals(outcome.seen302(), outcome.recordedTotal(),
                         "clicks recorded vs 302s the client saw (0 lost, 0 twice)"),

@@ -67,6 +67,16 @@ final class RedirectsUnderLoad {
         return client.getWithAccept("/observe/metrics", "text/plain").body();
     }
 
+    /**
+     * Whether the Kafka click path holds nothing: the publisher's backlog is 0 and the consumer's
+     * lag at most 0 (not 0: see ConsumerKilledIT's disabled test). A settle condition.
+     */
+    boolean kafkaPathIdle() {
+        String metrics = scrape();
+        return MetricsText.count(metrics, "shortlink_clicks_backlog") == 0
+                && MetricsText.count(metrics, "shortlink_click_consumer_lag") <= 0;
+    }
+
     /** Clicks the server has recorded in all ({@code /api/v1/stats}). */
     long recorded() {
         return number(client.get("/api/v1/stats").body(), "clicks");

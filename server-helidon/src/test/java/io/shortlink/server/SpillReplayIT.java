@@ -2,9 +2,7 @@ package io.shortlink.server;
 
 import io.shortlink.core.Click;
 import io.shortlink.events.ClickConsumer;
-import io.shortlink.events.ClickConsumerConfig;
 import io.shortlink.events.ClickPublisher;
-import io.shortlink.events.ClickPublisherConfig;
 import io.shortlink.events.ClickSpill;
 import io.shortlink.events.SegmentRead;
 import io.shortlink.events.SpillConfig;
@@ -84,17 +82,11 @@ final class SpillReplayIT {
                 () -> assertEquals(CLICKS - 1 - (lastRecords - keptInLast), intact.size(),
                         "intact: all but the flipped record and what the cut took"));
 
-        String bootstrap = TestKafka.bootstrap();
         ClickPathMetrics published = new ClickPathMetrics();
         try (ClickLedgerFixture db = ClickLedgerFixture.open();
              TestKafka.Topic topic = TestKafka.createTopic("spill-replay");
-             ClickConsumer consumer = ClickConsumer.builder(ClickConsumerConfig.defaults(bootstrap)
-                             .withTopic(topic.name()).withGroupId(topic.group())
-                             .withQuarantineFile(dir.resolve("quarantine.jsonl")), db.ledger())
-                     .metrics(db.metrics()).start();
-             ClickPublisher publisher = ClickPublisher.builder(ClickPublisherConfig.defaults(bootstrap)
-                             .withTopic(topic.name()).withSpillDir(spillDir).withSpill(FOUR_SEGMENTS)
-                             .withProbeInterval(Duration.ofMillis(200)))
+             ClickConsumer consumer = topic.consumer(db.ledger(), db.metrics(), dir);
+             ClickPublisher publisher = ClickPublisher.builder(topic.publisher(spillDir).withSpill(FOUR_SEGMENTS))
                      .metrics(published).start()) {
             Await.until("the spill replayed and deleted: " + published, SETTLE_WITHIN,
                     () -> publisher.spillBytes() == 0 && segments(spillDir).isEmpty());

@@ -1,5 +1,10 @@
 package io.shortlink.server;
 
+import io.shortlink.core.ClickLedger;
+import io.shortlink.core.MetricsListener;
+import io.shortlink.events.ClickConsumer;
+import io.shortlink.events.ClickConsumerConfig;
+import io.shortlink.events.ClickPublisherConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -11,6 +16,7 @@ import org.apache.kafka.common.errors.GroupIdNotFoundException;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -123,6 +129,21 @@ final class TestKafka {
         /** The ledger's name for this topic's positions (ClickConsumerConfig.stream()). */
         String stream() {
             return "kafka:" + name;
+        }
+
+        /**
+         * A consumer of this topic in this process, in the topic's group, applying to {@code ledger}
+         * and reporting to {@code metrics}, its quarantine file in {@code dir}; started.
+         */
+        ClickConsumer consumer(ClickLedger ledger, MetricsListener metrics, Path dir) {
+            return ClickConsumer.builder(ClickConsumerConfig.defaults(bootstrap()).withTopic(name).withGroupId(group())
+                    .withQuarantineFile(dir.resolve("quarantine.jsonl")), ledger).metrics(metrics).start();
+        }
+
+        /** The publisher's defaults pointed at this topic, spilling to {@code spillDir}, probing every 200 ms. */
+        ClickPublisherConfig publisher(Path spillDir) {
+            return ClickPublisherConfig.defaults(bootstrap()).withTopic(name).withSpillDir(spillDir)
+                    .withProbeInterval(Duration.ofMillis(200));
         }
 
         /**
