@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * port, spill directory, database and topic.
  *
  * <p>With {@code shortlink.clicks.delivery=acked} a 302 leaves only once its click is acknowledged
- * by Kafka or forced to the spill, so a kill -9 loses no answered click: per link, the server
+ * by Kafka or forced to the spill, so a kill -9 loses no answered click, even with the broker
+ * frozen for the second before it (clicks unacknowledged, redirects waiting): per link, the server
  * records at least the 302s the client saw, and in all at most those plus the requests that were
  * under way at the kill and never answered (their clicks may have been made durable before the
  * answer was lost); no event is counted twice. With {@code buffered} the same kill loses the clicks
@@ -34,6 +35,8 @@ final class AckedServerKilledIT {
     /** 100 users, one request each 200 ms: 500 redirects/s in all, for 20 s. */
     private static final PacedLoad.Profile LOAD = PacedLoad.Profile.of(100, Duration.ofMillis(200), Duration.ofSeconds(20));
     private static final Duration KILL_AT = Duration.ofSeconds(6);
+    /** Below the publisher's delivery timeout (2 s): held clicks are neither acknowledged nor spilled yet. */
+    private static final Duration BROKER_HELD = Duration.ofSeconds(1);
     private static final Duration READY_WITHIN = Duration.ofSeconds(30);
     private static final Duration SETTLE_WITHIN = Duration.ofSeconds(60);
 
@@ -46,7 +49,7 @@ final class AckedServerKilledIT {
 
     @Test
     void ackedDelivery_serverKilledUnderLoad_losesNoAnsweredClick_andCountsNoneTwice() throws Exception {
-        Killed killed = serverKilledUnderLoad("acked");
+        Killed killed = serverKilledUnderLoad("acked", true);
         RedirectsUnderLoad.Outcome outcome = killed.outcome();
         assertAll(
                 () -> assertEquals(List.of(), outcome.linksShort(), "links with fewer clicks recorded than 302s seen"),
@@ -63,7 +66,7 @@ final class AckedServerKilledIT {
     /** The same kill with buffered delivery: what it loses is printed for the docs, only double counting is asserted. */
     @Test
     void bufferedDelivery_serverKilledUnderLoad_countsNoneTwice_andPrintsWhatTheKillLost() throws Exception {
-        Killed killed = serverKilledUnderLoad("buffered");
+        Killed killed = serverKilledUnderLoad("buffered", false);
         assertEquals(killed.events(), killed.totals().rollupsSum(), "distinct events == rollups: no event counted twice");
     }
 
@@ -71,7 +74,13 @@ final class AckedServerKilledIT {
     private record Killed(RedirectsUnderLoad.Outcome outcome, long unanswered, long events, ClickTables.Totals totals) {
     }
 
-    private Killed serverKilledUnderLoad(String delivery) throws Exception {
+    /**
+     * With {@code holdBroker}, the broker is frozen (SIGSTOP) for the last {@link #BROKER_HELD} before
+     * the kill, less than the publisher's delivery timeout: every click of that second is then
+     * unacknowledged at the kill, so a redirect answered before its click was durable is lost for
+     * sure, not only when the kill happens to land within the producer's few milliseconds of linger.
+     */
+    private Killed serverKilledUnderLoad(String delivery, boolean holdBroker) throws Exception {
         ClickTables db = ClickTables.createMigrated();
         try (TestKafka.Topic topic = TestKafka.createTopic("server-killed-" + delivery)) {
             int port = ServerProcess.freePort();
@@ -83,10 +92,15 @@ final class AckedServerKilledIT {
             RedirectsUnderLoad redirects = RedirectsUnderLoad.create(first.uri(), "killed-" + delivery, LINKS);
 
             PacedLoad load = redirects.start(LOAD);
-            load.awaitElapsed(KILL_AT);
-            long killAt = load.elapsedNanos();
-            first.kill9();
-            long goneAt = load.elapsedNanos();
+            long killAt;
+            long goneAt;
+            load.awaitElapsed(holdBroker ? KILL_AT.minus(BROKER_HELD) : KILL_AT);
+            try (LocalServices.Paused held = holdBroker ? TestKafka.services().pause(LocalServices.KAFKA) : () -> { }) {
+                load.awaitElapsed(KILL_AT);
+                killAt = load.elapsedNanos();
+                first.kill9();
+                goneAt = load.elapsedNanos();
+            }
             server("server-" + delivery + "-again", settings, port);
             long upAt = load.elapsedNanos();
             RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2),
@@ -96,8 +110,9 @@ final class AckedServerKilledIT {
             ClickTables.Totals totals = db.totals();
 
             String name = "AckedServerKilledIT[" + delivery + "]";
-            System.out.printf("%s: %d users, %d links, %.0f s load; killed at %.1f s, serving again at %.1f s%n", name,
+            System.out.printf("%s: %d users, %d links, %.0f s load; killed at %.1f s%s, serving again at %.1f s%n", name,
                     LOAD.users(), LINKS, LOAD.length().toSeconds() * 1.0, PacedLoad.seconds(killAt),
+                    holdBroker ? " (broker frozen for the " + BROKER_HELD.toMillis() + " ms before)" : "",
                     PacedLoad.seconds(upAt));
             System.out.printf("%s: 302s seen %d, recorded %d (events %d, rollups %d); requests unanswered at the kill %d; "
                             + "answered clicks lost %d, clicks of unanswered requests counted %d; links short %d; settled "
