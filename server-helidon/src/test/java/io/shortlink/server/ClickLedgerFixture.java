@@ -12,12 +12,8 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -38,19 +34,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * <p>The ledger's pool is the phase-1 one (application-phase1.yaml: its pool size, connection
  * timeout and JDBC options, socketTimeout=3000 included) pointed at the proxy. The ledger is
  * wrapped in a {@link CountingLedger}; batchers made by {@link #batcher()} report to
- * {@link #metrics()}. {@link #totals()} and {@link #execute} go straight to MariaDB, never through
+ * {@link #metrics()}. {@link #tables()}, {@link #totals()} and {@link #execute} go straight to MariaDB, never through
  * the proxy, so they work while it is cutting or stalling.
  */
 final class ClickLedgerFixture implements AutoCloseable {
-    private final String directUrl;
+    private final ClickTables tables;
     private final FaultProxy proxy;
     private final Database database;
     private final CountingLedger ledger;
     private final ClickPathMetrics metrics = new ClickPathMetrics();
     private final AtomicReference<Runnable> beforeNextCommit = new AtomicReference<>();
 
-    private ClickLedgerFixture(String directUrl, FaultProxy proxy, Database database) {
-        this.directUrl = directUrl;
+    private ClickLedgerFixture(ClickTables tables, FaultProxy proxy, Database database) {
+        this.tables = tables;
         this.proxy = proxy;
         this.database = database;
         this.ledger = new CountingLedger(JdbcClickLedger.builder(withCommitHook(database.dataSource()))
@@ -73,7 +69,7 @@ final class ClickLedgerFixture implements AutoCloseable {
             Database database = Database.open(new ShortlinkConfig.DatabaseConfig(
                     TestDatabase.phase1Url("127.0.0.1:" + proxy.port(), name, Map.of()),
                     phase1.username(), phase1.password(), phase1.poolSize(), phase1.connectionTimeout()));
-            return new ClickLedgerFixture(TestDatabase.serverUrl(name), proxy, database);
+            return new ClickLedgerFixture(ClickTables.of(name), proxy, database);
         } catch (RuntimeException e) {
             proxy.close();
             throw e;
@@ -108,43 +104,17 @@ final class ClickLedgerFixture implements AutoCloseable {
 
     /** Runs one statement on the database directly (not through the proxy). */
     void execute(String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(directUrl, TestDatabase.USER, TestDatabase.PASSWORD);
-             Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
+        tables.execute(sql);
     }
 
     /** What the database has counted, read directly (not through the proxy). */
-    Totals totals() throws SQLException {
-        try (Connection c = DriverManager.getConnection(directUrl, TestDatabase.USER, TestDatabase.PASSWORD);
-             Statement s = c.createStatement()) {
-            Map<String, Long> links = perCode(s, "SELECT code, clicks FROM link_clicks");
-            Map<String, Long> rollups = perCode(s, "SELECT code, SUM(clicks) FROM click_rollups GROUP BY code");
-            try (ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(total), 0) FROM counters WHERE name = 'clicks'")) {
-                rs.next();
-                return new Totals(links, rollups, rs.getLong(1));
-            }
-        }
+    ClickTables.Totals totals() throws SQLException {
+        return tables.totals();
     }
 
-    /**
-     * Clicks as the three places the ledger writes them hold them.
-     *
-     * @param linkClicks per link, from {@code link_clicks}
-     * @param rollups    per link, summed over its minutes in {@code click_rollups}
-     * @param global     the striped global counter
-     */
-    record Totals(Map<String, Long> linkClicks, Map<String, Long> rollups, long global) {
-    }
-
-    private static Map<String, Long> perCode(Statement s, String sql) throws SQLException {
-        Map<String, Long> out = new TreeMap<>();
-        try (ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.put(rs.getString(1), rs.getLong(2));
-            }
-        }
-        return out;
+    /** The ledger's tables, read directly (not through the proxy). */
+    ClickTables tables() {
+        return tables;
     }
 
     /** Closes the pool, then the proxy; the database itself is dropped when the test JVM ends. */

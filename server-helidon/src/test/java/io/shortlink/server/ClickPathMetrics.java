@@ -9,9 +9,13 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** What a click sink reported through its {@link MetricsListener}, as totals a test reads. */
 final class ClickPathMetrics implements MetricsListener {
-    /** Each total: clicks, except {@link #FAILED_BATCHES} and {@link #WORKER_RESTARTS}, which count events. */
+    /**
+     * Each total: clicks, except {@link #FAILED_BATCHES}, {@link #WORKER_RESTARTS}, {@link #ACK_TIMEOUTS},
+     * {@link #SPILL_DAMAGED_REGIONS} and {@link #SPILL_TORN_TAILS}, which count events.
+     */
     enum Total {
-        ACCEPTED, DROPPED, PERSISTED, FAILED_BATCHES, ALREADY_APPLIED, QUARANTINED, UNDELIVERED, WORKER_RESTARTS
+        ACCEPTED, DROPPED, PERSISTED, FAILED_BATCHES, ALREADY_APPLIED, QUARANTINED, UNDELIVERED, WORKER_RESTARTS,
+        DUPLICATED, PUBLISHED, SPILLED, REPLAYED, SPILL_DAMAGED_REGIONS, SPILL_TORN_TAILS, ACK_TIMEOUTS
     }
 
     private final Map<Total, LongAdder> totals = new EnumMap<>(Total.class);
@@ -64,6 +68,39 @@ final class ClickPathMetrics implements MetricsListener {
     @Override
     public void workerRestarted(String name, Throwable cause) {
         totals.get(Total.WORKER_RESTARTS).increment();
+    }
+
+    @Override
+    public void clickEventsDuplicated(long count) {
+        totals.get(Total.DUPLICATED).add(count);
+    }
+
+    @Override
+    public void clicksPublished(long count) {
+        totals.get(Total.PUBLISHED).add(count);
+    }
+
+    @Override
+    public void clicksSpilled(long count) {
+        totals.get(Total.SPILLED).add(count);
+    }
+
+    @Override
+    public void clicksReplayed(long count) {
+        totals.get(Total.REPLAYED).add(count);
+    }
+
+    @Override
+    public void spillDamaged(long regions, long bytes, boolean tornTail) {
+        totals.get(Total.SPILL_DAMAGED_REGIONS).add(regions);
+        if (tornTail) {
+            totals.get(Total.SPILL_TORN_TAILS).increment();
+        }
+    }
+
+    @Override
+    public void clickAckTimedOut() {
+        totals.get(Total.ACK_TIMEOUTS).increment();
     }
 
     /** Every total, for failure messages. */

@@ -1,11 +1,17 @@
 package io.shortlink.server;
 
+import io.shortlink.core.Click;
 import io.shortlink.core.ClickBatch;
 import io.shortlink.core.ClickBatchRejectedException;
 import io.shortlink.core.ClickLedger;
+import io.shortlink.core.PositionConflictException;
 import io.shortlink.core.StoreUnavailableException;
+import io.shortlink.core.StreamRange;
 
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A {@link ClickLedger} that passes every call on to a real one and counts the answers: each call
@@ -19,6 +25,9 @@ final class CountingLedger implements ClickLedger {
     private final AtomicLong clicksAlreadyApplied = new AtomicLong();
     private final AtomicLong unavailable = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong eventsRecorded = new AtomicLong();
+    private final AtomicLong eventsDuplicated = new AtomicLong();
+    private final AtomicLong positionConflicts = new AtomicLong();
 
     CountingLedger(ClickLedger ledger) {
         this.ledger = ledger;
@@ -26,26 +35,62 @@ final class CountingLedger implements ClickLedger {
 
     @Override
     public boolean apply(ClickBatch batch) {
+        boolean fresh = counted(() -> ledger.apply(batch));
+        if (fresh) {
+            applied.incrementAndGet();
+        } else {
+            alreadyApplied.incrementAndGet();
+            clicksAlreadyApplied.addAndGet(batch.clicks());
+        }
+        return fresh;
+    }
+
+    @Override
+    public Recorded record(List<Click> events, List<StreamRange> ranges) {
+        Recorded done = counted(() -> ledger.record(events, ranges));
+        eventsRecorded.addAndGet(done.events());
+        eventsDuplicated.addAndGet(done.duplicates());
+        return done;
+    }
+
+    /** One call, one transaction: counted, and its failure counted by kind. */
+    private <T> T counted(Supplier<T> call) {
         calls.incrementAndGet();
         try {
-            boolean fresh = ledger.apply(batch);
-            if (fresh) {
-                applied.incrementAndGet();
-            } else {
-                alreadyApplied.incrementAndGet();
-                clicksAlreadyApplied.addAndGet(batch.clicks());
-            }
-            return fresh;
+            return call.get();
         } catch (StoreUnavailableException e) {
             unavailable.incrementAndGet();
             throw e;
         } catch (ClickBatchRejectedException e) {
             refused.incrementAndGet();
             throw e;
+        } catch (PositionConflictException e) {
+            positionConflicts.incrementAndGet();
+            throw e;
         }
     }
 
-    /** Calls of {@link #apply}: transactions begun. */
+    @Override
+    public Map<Integer, Long> positions(String stream) {
+        return ledger.positions(stream);
+    }
+
+    @Override
+    public void resetPosition(String stream, int partition, long position) {
+        ledger.resetPosition(stream, partition, position);
+    }
+
+    /** Events {@link #record} counted as new. */
+    long eventsRecorded() {
+        return eventsRecorded.get();
+    }
+
+    /** Events {@link #record} skipped because their event id was recorded before: each one delivered twice. */
+    long eventsDuplicated() {
+        return eventsDuplicated.get();
+    }
+
+    /** Calls of {@link #apply} and {@link #record}: transactions begun. */
     long calls() {
         return calls.get();
     }
@@ -73,6 +118,7 @@ final class CountingLedger implements ClickLedger {
     @Override
     public String toString() {
         return "calls=" + calls + " applied=" + applied + " alreadyApplied=" + alreadyApplied
-                + " unavailable=" + unavailable + " refused=" + refused;
+                + " unavailable=" + unavailable + " refused=" + refused + " eventsRecorded=" + eventsRecorded
+                + " eventsDuplicated=" + eventsDuplicated + " positionConflicts=" + positionConflicts;
     }
 }

@@ -88,6 +88,34 @@ final class LocalServices {
                 + " or its " + ROOT_SEARCH_DEPTH + " nearest parents");
     }
 
+    /**
+     * Names the repository root whose Kafka broker the Kafka fault tests kill and restart, when it
+     * is not the one of {@value #ROOT_PROPERTY}: a worktree that freezes a shared MariaDB but runs
+     * a private broker of its own ({@code -Dshortlink.services.kafka-root=/path/to/worktree}). Empty
+     * (the integration profile's default, and CI's case): the same root as the other services.
+     */
+    static final String KAFKA_ROOT_PROPERTY = "shortlink.services.kafka-root";
+
+    /** The services whose broker the Kafka fault tests drive: {@value #KAFKA_ROOT_PROPERTY}, else {@link #ofRepository()}. */
+    static LocalServices ofKafka() {
+        String configured = System.getProperty(KAFKA_ROOT_PROPERTY, "");
+        return configured.isBlank() ? ofRepository() : at(Path.of(configured));
+    }
+
+    /**
+     * {@link #ofRepository()}, checked: its MariaDB primary runs (the one the fault tests freeze).
+     *
+     * @throws IllegalStateException naming {@value #ROOT_PROPERTY} when it does not
+     */
+    static LocalServices withMariaDb() {
+        LocalServices services = ofRepository();
+        if (!services.isRunning(MARIADB_PRIMARY)) {
+            throw new IllegalStateException("the MariaDB of " + services.root() + " is not running; from a worktree name "
+                    + "the checkout that started it: -D" + ROOT_PROPERTY + "=/path/to/it");
+        }
+        return services;
+    }
+
     /** The services under {@code root}: its .services/ folder and its scripts/services. */
     static LocalServices at(Path root) {
         try {
@@ -133,8 +161,13 @@ final class LocalServices {
     void kill9(Service service) {
         ProcessHandle process = running(service);
         signal(process, "KILL");
+        // Gone, or a zombie (its parent is not us, so it may stay one) with no thread left but
+        // its first: then its files, listening sockets included, are closed. Neither an empty
+        // command line nor the first thread's Z is enough: the other threads of a JVM are still
+        // exiting then, and a restart that comes in between finds the port still taken.
         Await.until(service.name() + " (pid " + process.pid() + ") gone after SIGKILL", SIGNAL_TIMEOUT,
-                () -> !process.isAlive() || commandLine(process.pid()) == null);
+                () -> !process.isAlive() || state(process.pid()) == '?'
+                        || state(process.pid()) == 'Z' && threads(process.pid()) <= 1);
     }
 
     /**
@@ -188,6 +221,42 @@ final class LocalServices {
         signal(process, "CONT");
         Await.until(service.name() + " (pid " + process.pid() + ") running after SIGCONT", SIGNAL_TIMEOUT,
                 () -> state(process.pid()) != 'T');
+    }
+
+    /**
+     * Fails, before anything is killed, unless {@code up(KAFKA)} from this JVM would start the
+     * broker of this root again on the port the tests reach it at, {@code brokerPort}.
+     *
+     * <p>{@code scripts/services up kafka} writes the broker's server.properties anew from
+     * {@code KAFKA_PORT} and {@code KAFKA_CONTROLLER_PORT} (19092 and 19093 when unset), and
+     * {@link #up} runs it with this JVM's environment, which Maven's forked test JVM inherits from
+     * the shell that ran {@code mvn}. So a private broker on other ports restarts on them only when
+     * they are exported before {@code mvn}:
+     * {@code export KAFKA_PORT=29092 KAFKA_CONTROLLER_PORT=29093; mvn verify -Pintegration -Dshortlink.it.kafka=127.0.0.1:29092}.
+     * Without this check a restart would bring the broker up on the default ports, where another
+     * checkout's broker may listen, and the test would wait for a broker that never comes back.
+     */
+    void requireKafkaRestartsOn(int brokerPort) {
+        Path properties = root.resolve(".services/kafka/server.properties");
+        String listeners;
+        try {
+            listeners = Files.readAllLines(properties, StandardCharsets.UTF_8).stream()
+                    .filter(line -> line.startsWith("listeners="))
+                    .findFirst().orElse("");
+        } catch (IOException e) {
+            throw new IllegalStateException("no Kafka broker configured under " + root + ": " + properties
+                    + " is missing; run scripts/services up kafka there", e);
+        }
+        String broker = System.getenv().getOrDefault("KAFKA_PORT", "19092");
+        String controller = System.getenv().getOrDefault("KAFKA_CONTROLLER_PORT", "19093");
+        String wanted = "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:";
+        if (!listeners.startsWith(wanted) || !broker.equals(Integer.toString(brokerPort))
+                || !listeners.equals("listeners=PLAINTEXT://127.0.0.1:" + broker + ",CONTROLLER://127.0.0.1:" + controller)) {
+            throw new IllegalStateException("scripts/services up kafka would not restart the broker of " + root
+                    + " where the tests reach it (port " + brokerPort + "): its " + properties.getFileName() + " has '"
+                    + listeners + "', this JVM's environment gives KAFKA_PORT=" + broker + " KAFKA_CONTROLLER_PORT="
+                    + controller + ". Export KAFKA_PORT and KAFKA_CONTROLLER_PORT of that broker before running mvn");
+        }
     }
 
     /** {@link #up(Service, Duration)} with {@link #UP_TIMEOUT}. */
@@ -289,6 +358,15 @@ final class LocalServices {
             return raw.length == 0 ? null : new String(raw, StandardCharsets.UTF_8).replace('\0', ' ');
         } catch (IOException e) {
             return null;
+        }
+    }
+
+    /** Threads the process still has (entries of /proc/PID/task); 0 when it is gone. */
+    private static long threads(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.count();
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

@@ -119,7 +119,7 @@ final class LostCommitIT {
 
     /** Every click in each place the ledger writes it, once; nothing set aside, dropped or left undelivered. */
     private void assertCountedOnce(Map<String, Long> expected) throws Exception {
-        ClickLedgerFixture.Totals totals = db.totals();
+        ClickTables.Totals totals = db.totals();
         ClickPathMetrics metrics = db.metrics();
         long clicks = sum(expected);
         assertAll(

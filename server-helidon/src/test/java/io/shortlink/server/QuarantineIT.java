@@ -131,7 +131,7 @@ final class QuarantineIT {
         System.out.println("QuarantineIT " + layout + ": " + keys + " counts, " + callsForThePoisonedBatch
                 + " transactions to apply the good ones and find the " + POISON.size() + " refused ones (bound "
                 + bisectionBound + ")");
-        ClickLedgerFixture.Totals totals = db.totals();
+        ClickTables.Totals totals = db.totals();
         long goodClicks = good.values().stream().mapToLong(Long::longValue).sum();
         long poisonClicks = POISON.values().stream().mapToLong(Long::longValue).sum();
         assertAll(

@@ -2,6 +2,7 @@ package io.shortlink.server;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.helidon.config.spi.ConfigSource;
 import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServerConfig;
 
@@ -12,10 +13,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The real service for server tests: the production routing, limits and handlers over a private
@@ -40,8 +44,9 @@ final class TestApp {
     }
 
     /**
-     * The test settings over a stack profile ({@code application-<stack>.yaml}, as {@link Main}
-     * layers it) over application.yaml: {@code phase1} for its pool and JDBC timeouts.
+     * The test settings over a stack profile ({@code application-<stack>.yaml} and the profiles it
+     * reads underneath, as {@link Main} layers them) over application.yaml: {@code phase1} for its
+     * pool and JDBC timeouts, {@code phase3} for those and the Kafka click path.
      */
     static Config config(String stack, String databaseUrl, Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>(Map.of(
@@ -54,12 +59,17 @@ final class TestApp {
                 "shortlink.shutdown.drain-delay", "PT0.01S",
                 "shortlink.clicks.quarantine-file", "target/quarantine/" + UUID.randomUUID() + ".jsonl"));
         values.putAll(overrides);
+        List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
+        sources.add(ConfigSources.create(values));
+        sources.add(ConfigSources.classpath("application-" + stack + ".yaml").optional());
+        for (String under : Main.STACKS.getOrDefault(stack, List.of())) {
+            sources.add(ConfigSources.classpath("application-" + under + ".yaml"));
+        }
+        sources.add(ConfigSources.classpath("application.yaml"));
         return Config.builder()
                 .disableSystemPropertiesSource()
                 .disableEnvironmentVariablesSource()
-                .sources(ConfigSources.create(values),
-                        ConfigSources.classpath("application-" + stack + ".yaml").optional(),
-                        ConfigSources.classpath("application.yaml"))
+                .sources(sources)
                 .build();
     }
 
