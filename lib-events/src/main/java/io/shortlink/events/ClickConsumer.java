@@ -385,7 +385,9 @@ public final class ClickConsumer implements AutoCloseable {
         for (TopicPartition tp : consumer.assignment()) {
             OptionalLong l = consumer.currentLag(tp);
             if (l.isPresent()) {
-                sum += l.getAsLong();
+                // Never below 0: after a partition comes back, the cached high watermark can be
+                // older than the position it is compared with.
+                sum += Math.max(0, l.getAsLong());
             }
         }
         lag = sum;

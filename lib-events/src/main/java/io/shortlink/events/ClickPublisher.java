@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -24,6 +25,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -334,9 +336,11 @@ public final class ClickPublisher implements ClickSink {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(config.topic(),
                 ClickCodec.encodeKey(click.code()), ClickCodec.encode(click));
         inFlight.incrementAndGet();
+        Future<RecordMetadata> sent;
         try {
-            producer.send(record, (metadata, error) -> {
-                // On the producer's I/O thread: complete or hand back, nothing slow.
+            sent = producer.send(record, (metadata, error) -> {
+                // On the producer's I/O thread (or in send() itself, see below): complete or
+                // hand back, nothing slow.
                 inFlight.decrementAndGet();
                 if (error == null) {
                     publishedSinceReport.increment();
@@ -351,10 +355,17 @@ public final class ClickPublisher implements ClickSink {
             inFlight.decrementAndGet();
             startSpilling(e);
             spillOne(item);
+            return;
+        }
+        if (sent.isDone()) {
+            // Failed inside send(): no metadata or no buffer space within max.block.ms. Kafka
+            // reports that through the callback, already run, not by throwing. Every further
+            // send of this batch would wait max.block.ms too: spill from here on.
+            spillFailed();
         }
     }
 
-    private void spillFailed() throws IOException {
+    private void spillFailed() {
         Object item;
         boolean any = false;
         while ((item = failed.poll()) != null) {
@@ -466,6 +477,13 @@ public final class ClickPublisher implements ClickSink {
                 break;
             }
             r.sent++;
+            if (r.failed.get()) {
+                // Kafka refused inside send() (no metadata within max.block.ms: the broker is
+                // away). One such wait per probe is the probe; the rest of the segment waits for
+                // the next one rather than costing max.block.ms a click.
+                r.abandon(read.clicks().size() - r.sent);
+                break;
+            }
         }
         finishReplayIfDone(now);
     }
