@@ -124,7 +124,7 @@ class Progress(threading.Thread):
 def run_wrk(ctx, url, conns, secs, rate, seed, tag, label):
     env = dict(os.environ)
     env.update({"CODES_FILE": ctx.codes_file, "LT_CONNECTIONS": str(conns), "LT_THREADS": "1",
-                "LT_SEED": str(seed), "LT_ZIPF_S": "1.0", "LT_RUN_TAG": tag,
+                "LT_SEED": str(seed), "LT_ZIPF_S": str(ctx.zipf_s), "LT_RUN_TAG": tag,
                 "LT_TIMEOUT_MS": str(WRK_TIMEOUT_S * 1000), "LT_PACING_RATE": str(rate or 0)})
     argv = ["wrk", "-t1", "-c%d" % conns, "-d%ds" % secs, "--latency", "--timeout", "%ds" % WRK_TIMEOUT_S,
             "-s", LUA, url]
@@ -707,6 +707,9 @@ def parse_args(argv):
                          "0: no think time (stress reading, like k6's PACING=0). smoke is never paced")
     ap.add_argument("--warmup", type=int, default=5, help="seconds of unmeasured, unpaced load before each target "
                                                           "(default %(default)s; 0 = none)")
+    ap.add_argument("--zipf", type=float, default=1.0,
+                    help="skew of the code choice: weight of rank k = k^-s (default %(default)s, the k6 scripts'; 0 = "
+                         "uniform, every code equally likely: the most distinct links per second)")
     ap.add_argument("--drain-max", type=int, default=DRAIN_MAX_S,
                     help="seconds to wait after the load for every 302 to be recorded (default %(default)s; raise it for "
                          "unpaced runs whose click backlog, e.g. consumer lag, takes longer to drain)")
@@ -761,6 +764,7 @@ def main(argv):
 
     ctx = Ctx()
     ctx.profile, ctx.steps, ctx.rate, ctx.seed, ctx.warmup = profile, steps, rate, args.seed, max(0, args.warmup)
+    ctx.zipf_s = max(0.0, args.zipf)
     ctx.children, ctx.noop_proc, ctx.load_started, ctx.canary_code = set(), None, False, None
     started = datetime.datetime.now(datetime.timezone.utc)
     ctx.stamp = started.strftime("%Y%m%dT%H%M%SZ")
@@ -786,7 +790,7 @@ def main(argv):
         "started": started.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": "scripts/loadtest " + " ".join(shlex.quote(a) for a in argv),
         "pacing_rate": rate, "pacing": "off" if rate is None else "per connection, %g req/s" % rate,
-        "mix": P.MIX, "zipf_s": 1.0, "seed": args.seed,
+        "mix": P.MIX, "zipf_s": args.zipf, "seed": args.seed,
         "stages": [{"seconds": d, "vus": v} for d, v in profile.stages],
         "hold_window_rule": P.describe_hold(profile),
         "percentiles": "latency from wrk's per-request histogram (write of the request to the end of the answer; "
