@@ -100,6 +100,14 @@ public class JdbcClickLedgerBenchmark {
     /** The database, the codes and a ledger over them, for one fork. */
     @State(Scope.Benchmark)
     public static class Db {
+        /**
+         * Connector/J options: {@code phase1}, the server's exactly; {@code clientPrepared}, a
+         * prototype with {@code useServerPrepStmts=false} (run it with
+         * {@code -p driver=phase1,clientPrepared} to compare in one invocation).
+         */
+        @Param({"phase1"})
+        public String driver;
+
         ShortCode[] codes;
         ScratchDatabase database;
         JdbcClickLedger ledger;
@@ -109,7 +117,11 @@ public class JdbcClickLedgerBenchmark {
         @Setup(Level.Trial)
         public void open() {
             codes = SampleCodes.sorted(SampleCodes.UNIFORM);
-            database = ScratchDatabase.create(codes, POOL_SIZE);
+            database = ScratchDatabase.create(codes, POOL_SIZE, switch (driver) {
+                case "phase1" -> ScratchDatabase.URL_OPTIONS;
+                case "clientPrepared" -> ScratchDatabase.URL_OPTIONS_CLIENT_PREPARED;
+                default -> throw new IllegalArgumentException("driver must be phase1 or clientPrepared, was " + driver);
+            });
             ledger = JdbcClickLedger.builder(database.dataSource()).dialect(JdbcClickLedger.Dialect.MYSQL).build();
         }
 

@@ -35,6 +35,14 @@ final class ScratchDatabase implements AutoCloseable {
             + "&prepStmtCacheSqlLimit=1024&useServerPrepStmts=true&useLocalSessionState=true"
             + "&cacheServerConfiguration=true&elideSetAutoCommits=true&maintainTimeStats=false"
             + "&connectTimeout=2000&socketTimeout=3000&sslMode=DISABLED";
+    /**
+     * A prototype for comparison, never the default: the same options with client-side prepared
+     * statements, so a rewritten multi-row batch goes as one text query instead of a server-side
+     * prepare, execute and close (its SQL is longer than prepStmtCacheSqlLimit, so it is never
+     * cached).
+     */
+    static final String URL_OPTIONS_CLIENT_PREPARED = URL_OPTIONS.replace("useServerPrepStmts=true",
+            "useServerPrepStmts=false");
     /** The rollup table's columns without its key: what a plain multi-row INSERT costs. */
     static final String SCRATCH_TABLE = "click_rollups_scratch";
     /**
@@ -61,11 +69,12 @@ final class ScratchDatabase implements AutoCloseable {
     }
 
     /**
-     * Creates, migrates and seeds a database with a link for every code.
+     * Creates, migrates and seeds a database with a link for every code; the pool connects with
+     * {@code urlOptions} ({@link #URL_OPTIONS} but for a prototype).
      *
      * @throws Unreachable if no MariaDB answers at the configured address
      */
-    static ScratchDatabase create(ShortCode[] links, int poolSize) {
+    static ScratchDatabase create(ShortCode[] links, int poolSize, String urlOptions) {
         String address = System.getProperty(ADDRESS_PROPERTY, DEFAULT_ADDRESS);
         String serverUrl = "jdbc:mysql://" + address + "/?" + URL_OPTIONS;
         String name = "shortlink_it_bench_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
@@ -79,7 +88,7 @@ final class ScratchDatabase implements AutoCloseable {
         }
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("bench");
-        hikari.setJdbcUrl("jdbc:mysql://" + address + "/" + name + "?" + URL_OPTIONS);
+        hikari.setJdbcUrl("jdbc:mysql://" + address + "/" + name + "?" + urlOptions);
         hikari.setUsername(USER);
         hikari.setPassword(PASSWORD);
         // Fixed size, as the server's pool: connections are opened once, before measuring.
