@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -128,8 +129,18 @@ public class JdbcClickLedgerBenchmark {
         }
 
         @Setup(Level.Iteration)
-        public void emptyScratch() throws SQLException {
-            database.truncateScratch();
+        public void emptyScratch() {
+            try {
+                database.truncateScratch();
+            } catch (SQLException e) {
+                System.out.println("  [db] scratch table not emptied: " + e.getMessage());
+            }
+        }
+
+        /** The wall-clock end of each iteration, to set beside a log of the database's pauses. */
+        @TearDown(Level.Iteration)
+        public void stamp() {
+            System.out.println("  [db] iteration ended " + LocalTime.now().withNano(0));
         }
 
         @TearDown(Level.Trial)

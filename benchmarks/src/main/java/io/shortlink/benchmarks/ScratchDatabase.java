@@ -6,8 +6,10 @@ import io.shortlink.core.ShortCode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -52,6 +54,7 @@ final class ScratchDatabase implements AutoCloseable {
     private static final List<Logger> QUIETED = Stream.of("com.zaxxer.hikari", "org.flywaydb")
             .map(Logger::getLogger).peek(logger -> logger.setLevel(Level.WARNING)).toList();
     private static final String USER = "shortlink";
+    private static final int DROP_ATTEMPTS = 10;
     private static final String PASSWORD = "shortlink";
 
     private final String serverUrl;
@@ -78,9 +81,9 @@ final class ScratchDatabase implements AutoCloseable {
         String address = System.getProperty(ADDRESS_PROPERTY, DEFAULT_ADDRESS);
         String serverUrl = "jdbc:mysql://" + address + "/?" + URL_OPTIONS;
         String name = "shortlink_it_bench_" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
-        try (Connection c = DriverManager.getConnection(serverUrl, USER, PASSWORD);
-             Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + name);
+        try {
+            sweep(serverUrl);
+            execute(serverUrl, "CREATE DATABASE " + name);
         } catch (SQLException e) {
             throw new Unreachable("MariaDB not reachable at " + address + " as " + USER + " (" + e.getMessage()
                     + "): skipping this benchmark. Start it with scripts/services up mariadb, or point -D"
@@ -163,11 +166,54 @@ final class ScratchDatabase implements AutoCloseable {
         }
         closed = true;
         pool.close();
+        // The shared MariaDB is at times paused for a few seconds by fault-injection tests: a
+        // failed drop is tried again for up to half a minute before the database is left behind
+        // (for the next trial's sweep).
+        for (int attempt = 1; ; attempt++) {
+            try {
+                execute(serverUrl, "DROP DATABASE IF EXISTS " + name);
+                return;
+            } catch (SQLException e) {
+                if (attempt == DROP_ATTEMPTS) {
+                    System.err.println("event=scratch_database_not_dropped name=" + name + " error=\"" + e.getMessage()
+                            + "\"");
+                    return;
+                }
+                try {
+                    Thread.sleep(3_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    private static void execute(String url, String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url, USER, PASSWORD); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /**
+     * Drops the scratch databases of forks that died without their teardown (JMH skips a trial's
+     * teardown when the trial fails): those created more than an hour ago. Forks run one at a
+     * time and live minutes, so none of them is in use.
+     */
+    private static void sweep(String serverUrl) throws SQLException {
+        List<String> stale = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(serverUrl, USER, PASSWORD);
-             Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + name);
-        } catch (SQLException e) {
-            System.err.println("event=scratch_database_not_dropped name=" + name + " error=\"" + e.getMessage() + "\"");
+             PreparedStatement s = c.prepareStatement("SELECT table_schema FROM information_schema.tables "
+                     + "WHERE table_schema LIKE 'shortlink\\_it\\_bench\\_%' GROUP BY table_schema "
+                     + "HAVING MAX(create_time) < NOW() - INTERVAL 1 HOUR");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                stale.add(rs.getString(1));
+            }
+        }
+        for (String schema : stale) {
+            execute(serverUrl, "DROP DATABASE IF EXISTS `" + schema + "`");
+            System.err.println("event=scratch_database_swept name=" + schema);
         }
     }
 
