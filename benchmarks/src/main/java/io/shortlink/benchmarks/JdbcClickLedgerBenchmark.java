@@ -9,6 +9,7 @@ import io.shortlink.core.ClickSink;
 import io.shortlink.core.MetricsListener;
 import io.shortlink.core.ShortCode;
 import io.shortlink.core.StoreUnavailableException;
+import io.shortlink.core.StreamRange;
 import io.shortlink.core.jdbc.JdbcClickLedger;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -305,6 +306,49 @@ public class JdbcClickLedgerBenchmark {
     @Threads(2)
     public int batch2w_rawUpsertBaseline(Db db, Rows rows, Written written) {
         return raw(db, db.upsertSql(rows.rowsPerBatch), rows, written);
+    }
+
+    /**
+     * The Kafka consumer's path: the same rows as {@link #batch_ledgerApply} at one click each, but
+     * as click events through {@link JdbcClickLedger#record}, which also inserts every event by
+     * its id ({@code click_events}, for dedupe and later analytics) and moves a stream position.
+     * The gap to {@code batch_ledgerApply} at density 1 is what keeping raw events costs.
+     */
+    @Benchmark
+    public Object events_ledgerRecord(Db db, Rows rows, Stream stream, Written written) {
+        List<Click> events = new ArrayList<>(rows.picked.length);
+        Instant at = Instant.ofEpochSecond(rows.minute * 60 + 30);
+        for (int index : rows.picked) {
+            events.add(Click.of(db.codes[index], at));
+        }
+        try {
+            Object recorded = db.ledger.record(events, List.of(stream.next(events.size())));
+            written.rows += events.size();
+            written.clicks += events.size();
+            return recorded;
+        } catch (StoreUnavailableException e) {
+            written.failed++;
+            stream.rewind(rows.picked.length);
+            return null;
+        }
+    }
+
+    /** A stream position of this thread's own, moved by each {@link #events_ledgerRecord} call. */
+    @State(Scope.Thread)
+    public static class Stream {
+        private final String name = "bench:" + java.util.UUID.randomUUID();
+        private long next;
+
+        StreamRange next(int size) {
+            StreamRange range = new StreamRange(name, 0, next, next + size);
+            next += size;
+            return range;
+        }
+
+        /** After a failure the stored position did not move: the next range starts where this one did. */
+        void rewind(int size) {
+            next -= size;
+        }
     }
 
     private static boolean ledgerApply(Db db, Rows rows, int clicksPerRow, Written written) {

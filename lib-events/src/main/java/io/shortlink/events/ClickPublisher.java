@@ -57,9 +57,11 @@ import java.util.function.Function;
  * <p><b>Producer.</b> Idempotent ({@code enable.idempotence=true}, {@code acks=all}): a retry
  * inside the producer never writes a click twice. {@code delivery.timeout.ms} is short
  * ({@link ClickPublisherConfig#deliveryTimeout()}, 2 s): a click Kafka has not acknowledged by
- * then is spilled, so an acknowledged redirect waits at most about that long when the broker
- * dies. Such a click may still have reached Kafka; then it is there twice, and the consumer's
- * ledger keeps it once by its event id. Linger, batch size and compression are stated in
+ * then is spilled. An acknowledged append waits less: one Kafka has not answered within
+ * {@link ClickPublisherConfig#ackSpillAfter()} (250 ms) is spilled and forced to disk at once,
+ * and what follows is spilled until Kafka answers again, so an acknowledged redirect waits about
+ * that long, plus one fsync, when the broker dies or stalls. Such a click may still reach Kafka;
+ * then it is there twice, and the consumer's ledger keeps it once by its event id. Linger, batch size and compression are stated in
  * {@link #producerProperties} with the measurement behind them.
  *
  * <p><b>Spilling.</b> The first failure (a send that throws, or a callback with an error) puts
@@ -124,6 +126,9 @@ public final class ClickPublisher implements ClickSink {
     /** False only once a roll found no segment left: then there is nothing to replay. */
     private boolean spillHoldsRecords;
     private final List<Acked> awaitingSync = new ArrayList<>();
+    /** Acknowledged appends sent to Kafka, oldest first, until answered or spilled. */
+    private final java.util.ArrayDeque<Acked> awaitingKafka = new java.util.ArrayDeque<>();
+    private final long ackSpillAfterNanos;
     private final List<Barrier> barriers = new ArrayList<>();
     private Replay replay;
     private long undelivered;
@@ -135,6 +140,7 @@ public final class ClickPublisher implements ClickSink {
         this.producer = producer;
         this.spill = spill;
         this.queue = new ArrayBlockingQueue<>(config.queueCapacity());
+        this.ackSpillAfterNanos = config.ackSpillAfter().toNanos();
         this.spillBytes = spill.bytes();
         this.spillHoldsRecords = spill.bytes() > 0;
         if (spillHoldsRecords) {
@@ -296,10 +302,12 @@ public final class ClickPublisher implements ClickSink {
 
     private void sendLoop() throws IOException, InterruptedException {
         List<Object> batch = new ArrayList<>(MAX_DRAIN);
+        warmUp();
         while (true) {
             reportPublished();
             spillFailed();
             long now = ticker.read();
+            spillOverdueAcks(now);
             finishReplayIfDone(now);
             if (replay == null) {
                 replayIfDue(now);
@@ -324,6 +332,20 @@ public final class ClickPublisher implements ClickSink {
                 }
             }
             batch.clear();
+        }
+    }
+
+    /**
+     * Asks for the topic's metadata before the first click needs it, so that the first acked
+     * appends do not wait for it (nor spill for it). A broker that is away costs max.block.ms here,
+     * once; the first send then finds out again and spills.
+     */
+    private void warmUp() {
+        try {
+            producer.partitionsFor(config.topic());
+        } catch (KafkaException e) {
+            LOG.log(System.Logger.Level.INFO, () -> "event=click_publisher_no_metadata topic=" + config.topic()
+                    + " error=\"" + e.getMessage() + "\"");
         }
     }
 
@@ -356,9 +378,13 @@ public final class ClickPublisher implements ClickSink {
             });
         } catch (KafkaException | IllegalStateException e) {
             inFlight.decrementAndGet();
-            startSpilling(e);
+            startSpilling(e.getClass().getSimpleName() + " message=\"" + e.getMessage() + "\"");
             spillOne(item);
             return;
+        }
+        if (item instanceof Acked acked) {
+            acked.sentAt = ticker.read();
+            awaitingKafka.addLast(acked);
         }
         if (sent.isDone()) {
             // Failed inside send(): no metadata or no buffer space within max.block.ms. Kafka
@@ -373,25 +399,53 @@ public final class ClickPublisher implements ClickSink {
         boolean any = false;
         while ((item = failed.poll()) != null) {
             if (!any) {
-                startSpilling(null);
+                startSpilling("delivery_failed");
                 any = true;
             }
             spillOne(item);
         }
     }
 
-    private void startSpilling(Exception cause) {
+    /**
+     * An acknowledged append Kafka has not answered within {@code ackSpillAfter} is spilled as
+     * well, so that its appender waits for one fsync rather than for {@code delivery.timeout.ms};
+     * and since Kafka is slow or away, what follows is spilled too until a probe gets through.
+     * If Kafka takes the click after all, it is in both places; the ledger keeps it once.
+     */
+    private void spillOverdueAcks(long now) {
+        Acked head;
+        while ((head = awaitingKafka.peekFirst()) != null) {
+            if (head.done.isDone() || head.spilled) {
+                awaitingKafka.pollFirst();
+                continue;
+            }
+            if (now - head.sentAt < ackSpillAfterNanos) {
+                return;
+            }
+            awaitingKafka.pollFirst();
+            startSpilling("ack_overdue afterMs=" + config.ackSpillAfter().toMillis());
+            spillOne(head);
+        }
+    }
+
+    private void startSpilling(String reason) {
         if (!spilling) {
             spilling = true;
             spillingNow = true;
             nextProbe = ticker.read() + config.probeInterval().toNanos();
             LOG.log(System.Logger.Level.WARNING, () -> "event=click_publisher_spilling topic=" + config.topic()
-                    + (cause == null ? " reason=delivery_failed" : " reason=" + cause.getClass().getSimpleName()
-                    + " message=\"" + cause.getMessage() + "\""));
+                    + " reason=" + reason);
         }
     }
 
     private void spillOne(Object item) {
+        if (item instanceof Acked acked) {
+            if (acked.spilled) {
+                // Spilled already when Kafka was slow to answer; now Kafka has failed it: done.
+                return;
+            }
+            acked.spilled = true;
+        }
         Click click = clickOf(item);
         boolean kept;
         try {
@@ -498,7 +552,7 @@ public final class ClickPublisher implements ClickSink {
         }
         replay = null;
         if (r.failed.get()) {
-            startSpilling(null);
+            startSpilling("replay_failed");
             nextProbe = now + config.probeInterval().toNanos();
             return;
         }
@@ -623,6 +677,11 @@ public final class ClickPublisher implements ClickSink {
     private static final class Acked {
         final Click click;
         final CompletableFuture<Ack> done = new CompletableFuture<>();
+        // Sender thread only.
+        /** When it was handed to the producer (ticker). */
+        long sentAt;
+        /** Written to the spill (once at most, whatever Kafka answers later). */
+        boolean spilled;
 
         Acked(Click click) {
             this.click = click;

@@ -22,7 +22,14 @@ import java.util.Objects;
  * @param spillSyncInterval in buffered mode, how often what was spilled is forced to disk
  * @param deliveryTimeout   how long Kafka may take to acknowledge a click before the publisher
  *                          gives up on it and spills it ({@code delivery.timeout.ms}); short, so
- *                          an acknowledged redirect waits little when the broker dies
+ *                          the producer does not hold clicks for long when the broker dies
+ * @param ackSpillAfter     how long a click whose appender waits for it to be durable
+ *                          ({@code appendAcknowledged}) may go unacknowledged by Kafka before the
+ *                          publisher also writes it to the spill, forces that to disk, answers
+ *                          the appender and spills what follows until Kafka answers again: the
+ *                          bound on an acknowledged redirect's wait when the broker dies or
+ *                          stalls. Such a click may reach Kafka as well; the consumer's ledger
+ *                          keeps it once, by its event id. Below {@code deliveryTimeout}
  * @param probeInterval     while spilling, how often to try Kafka again (by replaying the oldest
  *                          spilled segment)
  * @param closeTimeout      how long {@code close()} waits for Kafka before spilling the rest
@@ -31,7 +38,7 @@ import java.util.Objects;
 public record ClickPublisherConfig(String bootstrapServers, String topic, int queueCapacity, Duration offerTimeout,
                                    Path spillDir,
                                    SpillConfig spill, Duration spillSyncInterval, Duration deliveryTimeout,
-                                   Duration probeInterval, Duration closeTimeout, Map<String, String> producer) {
+                                   Duration ackSpillAfter, Duration probeInterval, Duration closeTimeout, Map<String, String> producer) {
 
     public ClickPublisherConfig {
         if (bootstrapServers == null || bootstrapServers.isBlank()) {
@@ -48,6 +55,11 @@ public record ClickPublisherConfig(String bootstrapServers, String topic, int qu
         Objects.requireNonNull(spill, "spill");
         requireAtLeast("spillSyncInterval", spillSyncInterval, Duration.ofMillis(1));
         requireAtLeast("deliveryTimeout", deliveryTimeout, Duration.ofMillis(500));
+        requireAtLeast("ackSpillAfter", ackSpillAfter, Duration.ofMillis(1));
+        if (ackSpillAfter.compareTo(deliveryTimeout) >= 0) {
+            throw new IllegalArgumentException("ackSpillAfter must be shorter than deliveryTimeout (" + deliveryTimeout
+                    + "), was " + ackSpillAfter);
+        }
         requireAtLeast("probeInterval", probeInterval, Duration.ofMillis(10));
         requireAtLeast("closeTimeout", closeTimeout, Duration.ofMillis(1));
         producer = Map.copyOf(producer);
@@ -56,57 +68,63 @@ public record ClickPublisherConfig(String bootstrapServers, String topic, int qu
     /**
      * Queue 16,384 clicks, wait up to 1 s for room in it; spill to {@code ./data/spill}, 1 GiB in 4 MiB segments (a replay holds
      * one segment, about 100,000 clicks, in memory), synced every 50 ms; Kafka must acknowledge
-     * within 2 s; probe every second while spilling; 10 s to close.
+     * within 2 s, an acknowledged append within 250 ms (else it is spilled too); probe every
+     * second while spilling; 10 s to close.
      */
     public static ClickPublisherConfig defaults(String bootstrapServers) {
         return new ClickPublisherConfig(bootstrapServers, ClickTopicConfig.defaults().topic(), 16_384,
                 Duration.ofSeconds(1), Path.of("data", "spill"), new SpillConfig(1L << 30, 4L << 20), Duration.ofMillis(50),
-                Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of());
+                Duration.ofSeconds(2), Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(10), Map.of());
     }
 
     public ClickPublisherConfig withTopic(String value) {
         return new ClickPublisherConfig(bootstrapServers, value, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, probeInterval, closeTimeout, producer);
+                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
     }
 
     public ClickPublisherConfig withSpillDir(Path value) {
         return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, value, spill, spillSyncInterval,
-                deliveryTimeout, probeInterval, closeTimeout, producer);
+                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
     }
 
     public ClickPublisherConfig withSpill(SpillConfig value) {
         return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, value, spillSyncInterval,
-                deliveryTimeout, probeInterval, closeTimeout, producer);
+                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
     }
 
     public ClickPublisherConfig withQueueCapacity(int value) {
         return new ClickPublisherConfig(bootstrapServers, topic, value, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, probeInterval, closeTimeout, producer);
+                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
     }
 
     public ClickPublisherConfig withOfferTimeout(Duration value) {
         return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, value, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, probeInterval, closeTimeout, producer);
+                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
     }
 
     public ClickPublisherConfig withDeliveryTimeout(Duration value) {
         return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                value, probeInterval, closeTimeout, producer);
+                value, ackSpillAfter, probeInterval, closeTimeout, producer);
+    }
+
+    public ClickPublisherConfig withAckSpillAfter(Duration value) {
+        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
+                deliveryTimeout, value, probeInterval, closeTimeout, producer);
     }
 
     public ClickPublisherConfig withProbeInterval(Duration value) {
         return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, value, closeTimeout, producer);
+                deliveryTimeout, ackSpillAfter, value, closeTimeout, producer);
     }
 
     public ClickPublisherConfig withCloseTimeout(Duration value) {
         return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, probeInterval, value, producer);
+                deliveryTimeout, ackSpillAfter, probeInterval, value, producer);
     }
 
     public ClickPublisherConfig withProducer(Map<String, String> value) {
         return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, probeInterval, closeTimeout, value);
+                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, value);
     }
 
     private static void requireAtLeast(String name, Duration d, Duration min) {

@@ -187,6 +187,27 @@ final class ClickPublisherTest {
     }
 
     @Test
+    void anAcknowledgedAppend_thatKafkaLeavesUnanswered_isSpilledAfterAckSpillAfter_andNeverSpilledTwice()
+            throws InterruptedException {
+        MockProducer<byte[], byte[]> kafka = producer(false);   // a broker that stalls: no answer
+        ClickPublisher publisher = start(config().withAckSpillAfter(Duration.ofMillis(30)), kafka);
+        Click click = clicks(1).getFirst();
+
+        long started = System.nanoTime();
+        assertEquals(ClickSink.Ack.DURABLE, publisher.appendAcknowledged(click, Duration.ofSeconds(5)));
+        long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertTrue(waitedMs >= 30, "answered by the spill only once Kafka was overdue, after " + waitedMs + " ms");
+        assertEquals(1, metrics.spilled.get());
+        assertTrue(publisher.isSpilling(), "what follows goes to the spill until Kafka answers again");
+
+        // Kafka's late answer is a failure: the click is in the spill already, and stays there once.
+        assertTrue(kafka.errorNext(new TimeoutException("delivery timeout (test)")));
+        assertTrue(publisher.flush(Duration.ofSeconds(5)));
+        assertEquals(1, metrics.spilled.get());
+        assertEquals(Set.of(click.eventId()), ids(kafka.history()), "only this click's id ever sent");
+    }
+
+    @Test
     void close_spillsWhatKafkaNeverAcknowledged_andTheNextPublisherReplaysIt() throws InterruptedException {
         MockProducer<byte[], byte[]> silent = producer(false);
         ClickPublisher first = start(config().withCloseTimeout(Duration.ofMillis(200)), silent);

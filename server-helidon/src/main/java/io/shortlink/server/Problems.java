@@ -26,12 +26,12 @@ final class Problems {
     }
 
     static void send(ServerRequest req, ServerResponse res, ProblemType problem, String detail) {
-        send(res, problem.status(), problem.type(), problem.title(), detail, req.path().rawPath());
+        send(res, problem.status(), problem.type(), problem.title(), detail, req.prologue().uriPath().rawPath());
     }
 
     static void send(ServerRequest req, ServerResponse res, InputRejectedException e) {
         send(res, Status.BAD_REQUEST_400, ProblemType.TYPE_PREFIX + e.rule().slug(), e.rule().title(),
-                e.detail(), req.path().rawPath());
+                e.detail(), req.prologue().uriPath().rawPath());
     }
 
     static void send(ServerResponse res, Status status, String type, String title, String detail, String instance) {
@@ -59,7 +59,7 @@ final class Problems {
     static void register(HttpRouting.Builder routing) {
         routing.error(InputRejectedException.class, (req, res, e) -> send(req, res, e))
                 .error(StoreUnavailableException.class, (req, res, e) -> {
-                    LOG.log(Level.WARNING, "event=store-unavailable path={0} cause={1}", req.path().rawPath(), e.getMessage());
+                    LOG.log(Level.WARNING, "event=store-unavailable path={0} cause={1}", req.prologue().uriPath().rawPath(), e.getMessage());
                     res.header(RETRY_AFTER, "1");
                     send(req, res, ProblemType.STORE_UNAVAILABLE, null);
                 })
@@ -71,10 +71,10 @@ final class Problems {
                         case INTERNAL_ERROR -> null;
                         default -> e.getMessage();
                     };
-                    send(res, e.status(), type.type(), type.title(), detail, req.path().rawPath());
+                    send(res, e.status(), type.type(), type.title(), detail, req.prologue().uriPath().rawPath());
                 })
                 .error(Exception.class, (req, res, e) -> {
-                    LOG.log(Level.ERROR, "event=unhandled path=" + req.path().rawPath(), e);
+                    LOG.log(Level.ERROR, "event=unhandled path=" + req.prologue().uriPath().rawPath(), e);
                     send(req, res, ProblemType.INTERNAL_ERROR, null);
                 });
     }

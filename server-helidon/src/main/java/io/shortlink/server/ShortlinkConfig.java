@@ -78,7 +78,8 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
                     .withSpillDir(Path.of(k.get("spill-dir").asString().orElse("./data/spill")))
                     .withSpill(new SpillConfig(k.get("spill-max-bytes").asLong().orElse(pd.spill().maxBytes()),
                             pd.spill().segmentBytes()))
-                    .withDeliveryTimeout(duration(k.get("delivery-timeout"), pd.deliveryTimeout()));
+                    .withDeliveryTimeout(duration(k.get("delivery-timeout"), pd.deliveryTimeout()))
+                    .withAckSpillAfter(duration(k.get("ack-spill-after"), pd.ackSpillAfter()));
             ClickConsumerConfig cd = ClickConsumerConfig.defaults(bootstrap);
             ClickConsumerConfig consumer = cd
                     .withTopic(publisher.topic())

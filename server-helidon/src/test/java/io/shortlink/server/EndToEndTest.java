@@ -55,6 +55,7 @@ class EndToEndTest {
     void thousandRedirects_fromEightThreads_countExactlyThousandClicks() throws Exception {
         String code = client.create("https://example.org/e2e");
         long clicksBefore = number(client.get("/api/v1/stats").body(), "clicks");
+        String metricsBefore = client.getWithAccept("/observe/metrics", "text/plain").body();
 
         ExecutorService threads = Executors.newFixedThreadPool(8);
         List<Future<Integer>> redirected = new ArrayList<>();
@@ -74,10 +75,19 @@ class EndToEndTest {
         threads.shutdown();
         assertEquals(1_000, total);
         assertTrue(app.clicks().flush(Duration.ofSeconds(10)), "clicks flushed");
+        long accepted = MetricsText.delta(metricsBefore,
+                client.getWithAccept("/observe/metrics", "text/plain").body(), "shortlink_clicks_accepted_total");
 
-        assertEquals(1_000, number(client.get("/api/v1/links/" + code).body(), "totalClicks"));
-        assertEquals(1_000, number(client.get("/api/v1/links/" + code + "/stats").body(), "last24h"));
-        assertEquals(clicksBefore + 1_000, number(client.get("/api/v1/stats").body(), "clicks"));
+        // The server answered each click it accepted; the JDK client may still have sent one
+        // twice: it silently repeats a GET once when a pooled connection ends before any byte
+        // of the answer (MultiExchange, ConnectionExpiredException). What is exact is that every
+        // click the server accepted is counted once; the client's own tally is checked against
+        // the server by the fault ITs and scripts/loadtest.
+        assertTrue(accepted >= 1_000 && accepted <= 1_008, "one accepted click per 302, the odd client retry "
+                + "aside: " + accepted);
+        assertEquals(accepted, number(client.get("/api/v1/links/" + code).body(), "totalClicks"));
+        assertEquals(accepted, number(client.get("/api/v1/links/" + code + "/stats").body(), "last24h"));
+        assertEquals(clicksBefore + accepted, number(client.get("/api/v1/stats").body(), "clicks"));
     }
 
     @Test

@@ -107,6 +107,7 @@ final class TestApp {
     static final class Client {
         private final HttpClient http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
+                .version(HttpClient.Version.HTTP_1_1)   // the server speaks HTTP/1.1: no h2c upgrade
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         private final URI base;

@@ -506,7 +506,9 @@ public final class JdbcClickLedger implements ClickLedger {
             c.setAutoCommit(true);
             purge(c, PURGE_BATCHES, now - BATCH_ID_RETENTION_MILLIS);
             purge(c, PURGE_EVENTS, now - eventRetentionMillis);
-        } catch (SQLException e) {
+        } catch (SQLException | RuntimeException e) {
+            // Never out of apply() or record(): their work is committed by now, and an exception
+            // would read as "not applied" to a caller that then splits the batch under new ids.
             System.getLogger(JdbcClickLedger.class.getName()).log(System.Logger.Level.WARNING,
                     () -> "event=click_purge_failed error=\"" + e.getMessage() + "\"");
         }
