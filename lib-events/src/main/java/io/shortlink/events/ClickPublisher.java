@@ -162,12 +162,13 @@ public final class ClickPublisher implements ClickSink {
      *     replica, and the producer's own retries never duplicate.</li>
      * <li>{@code linger.ms=0}, {@code batch.size=65536}, {@code compression.type=none}, by
      *     measurement ({@code KafkaPublisherBenchmark}, docs/perf/phase3.md, 2-core VM, broker on
-     *     the same box): an acknowledged append waits 0.34 ms on average with linger 0 (p99
-     *     0.74 ms, 16 threads), 5.6 ms with linger 5 and 21.5 ms with linger 20, while throughput
-     *     does not gain from lingering (2.8M clicks/s at 0, 2.6M at 5, 1.9M at 20, errors
-     *     wide): with five requests in flight the producer batches whatever arrives meanwhile
-     *     anyway. lz4 compression was slower (2.0M/s): 33 to 90 random-ish bytes per record
-     *     compress poorly and the two cores, not the loopback network, are the limit.</li>
+     *     the same box, 2 forks x 5 iterations): an acknowledged append waits 0.28 ms on average
+     *     with linger 0 (p99 0.67 ms, 16 threads) and 5.6 ms with linger 5 (21.5 ms at linger 20
+     *     in a single-fork run), while throughput does not gain from lingering (2.1M clicks/s at
+     *     0, 1.9M at 5, the raw producer 2.7-2.8M): with five requests in flight the producer
+     *     batches whatever arrives meanwhile anyway. lz4 compression was slower (2.0M/s against
+     *     2.8M/s, single-fork): 33 to 90 random-ish bytes per record compress poorly and the two
+     *     cores, not the loopback network, are the limit.</li>
      * <li>{@code delivery.timeout.ms} short, {@code request.timeout.ms} below it: see the class
      *     comment. {@code max.block.ms=200}: a send() blocks the sender thread, never a request
      *     thread, and no longer than the queue can absorb.</li>
@@ -302,7 +303,6 @@ public final class ClickPublisher implements ClickSink {
 
     private void sendLoop() throws IOException, InterruptedException {
         List<Object> batch = new ArrayList<>(MAX_DRAIN);
-        warmUp();
         while (true) {
             reportPublished();
             spillFailed();
@@ -336,17 +336,26 @@ public final class ClickPublisher implements ClickSink {
     }
 
     /**
-     * Asks for the topic's metadata before the first click needs it, so that the first acked
-     * appends do not wait for it (nor spill for it). A broker that is away costs max.block.ms here,
-     * once; the first send then finds out again and spills.
+     * Waits, at most {@code deliveryTimeout}, until the producer knows the topic's partitions, so
+     * that the first clicks do not wait for that (a fresh producer needs a few hundred
+     * milliseconds to connect and fetch metadata, and a send blocks for it). Called by
+     * {@link Builder#start()} before the sender starts: a server opens its publisher before it
+     * listens. With Kafka away it gives up, says so once, and the first sends spill.
      */
-    private void warmUp() {
-        try {
-            producer.partitionsFor(config.topic());
-        } catch (KafkaException e) {
-            LOG.log(System.Logger.Level.INFO, () -> "event=click_publisher_no_metadata topic=" + config.topic()
-                    + " error=\"" + e.getMessage() + "\"");
-        }
+    private void awaitMetadata() {
+        long deadline = System.nanoTime() + config.deliveryTimeout().toNanos();
+        KafkaException last = null;
+        do {
+            try {
+                producer.partitionsFor(config.topic());   // returns once the topic's metadata is in
+                return;
+            } catch (KafkaException e) {
+                last = e;   // each call waits max.block.ms (200 ms) at most
+            }
+        } while (System.nanoTime() - deadline < 0);
+        String error = last == null ? "" : last.getMessage();
+        LOG.log(System.Logger.Level.WARNING, () -> "event=click_publisher_no_metadata topic=" + config.topic()
+                + " waitedMs=" + config.deliveryTimeout().toMillis() + " error=\"" + error + "\"");
     }
 
     private void reportPublished() {
@@ -776,6 +785,7 @@ public final class ClickPublisher implements ClickSink {
                 throw e;
             }
             ClickPublisher publisher = new ClickPublisher(this, producer, spill);
+            publisher.awaitMetadata();
             publisher.sender.start();
             return publisher;
         }

@@ -78,53 +78,82 @@ public record ClickPublisherConfig(String bootstrapServers, String topic, int qu
     }
 
     public ClickPublisherConfig withTopic(String value) {
-        return new ClickPublisherConfig(bootstrapServers, value, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
+        return edit(d -> d.topic = value);
     }
 
     public ClickPublisherConfig withSpillDir(Path value) {
-        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, value, spill, spillSyncInterval,
-                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
+        return edit(d -> d.spillDir = value);
     }
 
     public ClickPublisherConfig withSpill(SpillConfig value) {
-        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, value, spillSyncInterval,
-                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
+        return edit(d -> d.spill = value);
     }
 
     public ClickPublisherConfig withQueueCapacity(int value) {
-        return new ClickPublisherConfig(bootstrapServers, topic, value, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
+        return edit(d -> d.queueCapacity = value);
     }
 
     public ClickPublisherConfig withOfferTimeout(Duration value) {
-        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, value, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, producer);
+        return edit(d -> d.offerTimeout = value);
     }
 
     public ClickPublisherConfig withDeliveryTimeout(Duration value) {
-        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                value, ackSpillAfter, probeInterval, closeTimeout, producer);
+        return edit(d -> d.deliveryTimeout = value);
     }
 
     public ClickPublisherConfig withAckSpillAfter(Duration value) {
-        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, value, probeInterval, closeTimeout, producer);
+        return edit(d -> d.ackSpillAfter = value);
     }
 
     public ClickPublisherConfig withProbeInterval(Duration value) {
-        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, ackSpillAfter, value, closeTimeout, producer);
+        return edit(d -> d.probeInterval = value);
     }
 
     public ClickPublisherConfig withCloseTimeout(Duration value) {
-        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, ackSpillAfter, probeInterval, value, producer);
+        return edit(d -> d.closeTimeout = value);
     }
 
     public ClickPublisherConfig withProducer(Map<String, String> value) {
-        return new ClickPublisherConfig(bootstrapServers, topic, queueCapacity, offerTimeout, spillDir, spill, spillSyncInterval,
-                deliveryTimeout, ackSpillAfter, probeInterval, closeTimeout, value);
+        return edit(d -> d.producer = value);
+    }
+
+    /** A copy with {@code change} applied to a draft of this config, validated as a new one. */
+    private ClickPublisherConfig edit(java.util.function.Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new ClickPublisherConfig(d.bootstrapServers, d.topic, d.queueCapacity, d.offerTimeout, d.spillDir, d.spill,
+                d.spillSyncInterval, d.deliveryTimeout, d.ackSpillAfter, d.probeInterval, d.closeTimeout, d.producer);
+    }
+
+    /** The components, mutable, for {@link #edit}. */
+    private static final class Draft {
+        String bootstrapServers;
+        String topic;
+        int queueCapacity;
+        Duration offerTimeout;
+        Path spillDir;
+        SpillConfig spill;
+        Duration spillSyncInterval;
+        Duration deliveryTimeout;
+        Duration ackSpillAfter;
+        Duration probeInterval;
+        Duration closeTimeout;
+        Map<String, String> producer;
+
+        Draft(ClickPublisherConfig c) {
+            bootstrapServers = c.bootstrapServers;
+            topic = c.topic;
+            queueCapacity = c.queueCapacity;
+            offerTimeout = c.offerTimeout;
+            spillDir = c.spillDir;
+            spill = c.spill;
+            spillSyncInterval = c.spillSyncInterval;
+            deliveryTimeout = c.deliveryTimeout;
+            ackSpillAfter = c.ackSpillAfter;
+            probeInterval = c.probeInterval;
+            closeTimeout = c.closeTimeout;
+            producer = c.producer;
+        }
     }
 
     private static void requireAtLeast(String name, Duration d, Duration min) {

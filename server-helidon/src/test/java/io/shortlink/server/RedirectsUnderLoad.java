@@ -8,7 +8,9 @@ import java.util.function.BiPredicate;
 import java.util.function.BooleanSupplier;
 
 import static io.shortlink.server.TestApp.JsonRead.number;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The shared frame of the fault-under-load tests: links made and warmed up through the API (each
@@ -111,6 +113,27 @@ final class RedirectsUnderLoad {
      * @param loadEndedAt   when the load's last answer came (nanoseconds since its start)
      * @param settledAt     when the totals had settled (same clock)
      */
+    /**
+     * What every fault test promises, checked together: the fault reached the click path, the
+     * redirects of cached codes kept answering 302 through it, and the database holds exactly the
+     * clicks the client saw, in all and per link.
+     *
+     * @param fault        the fault's window, as the windows name it ("pause", "outage")
+     * @param faultReached the test's evidence that the fault was felt (a failed batch, a spill)
+     */
+    static void assertExactlyOnceThrough(String fault, PacedLoad.Windows windows, Outcome outcome,
+                                         org.junit.jupiter.api.function.Executable faultReached) {
+        assertAll(
+                faultReached,
+                () -> assertTrue(windows.during().found() > 0, "redirects answered 302 during the " + fault + ": "
+                        + windows.during()),
+                () -> assertEquals(0, windows.failed(), "every redirect of a cached code answered 302, " + fault
+                        + " or not"),
+                () -> assertEquals(outcome.seen302(), outcome.recordedTotal(),
+                        "clicks recorded vs 302s the client saw (0 lost, 0 twice)"),
+                () -> assertEquals(List.of(), outcome.linksOff(), "per link"));
+    }
+
     record Outcome(String[] codes, long[] seen, long[] recorded, long recordedTotal, long loadEndedAt, long settledAt) {
         long seen302() {
             long sum = 0;
