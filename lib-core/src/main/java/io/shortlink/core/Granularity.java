@@ -52,6 +52,18 @@ public enum Granularity {
         return unit.getDuration();
     }
 
+    /**
+     * The range a series covers when the caller gives no start: an hour of minutes, a day of
+     * hours, 30 days — each well within {@link ClickSeries#MAX_POINTS}, however {@code to} falls.
+     */
+    public Duration defaultWindow() {
+        return switch (this) {
+            case MINUTE -> Duration.ofHours(1);
+            case HOUR -> Duration.ofHours(24);
+            case DAY -> Duration.ofDays(30);
+        };
+    }
+
     /** The start of the bucket that holds {@code instant}. */
     public Instant floor(Instant instant) {
         return instant.truncatedTo(unit);

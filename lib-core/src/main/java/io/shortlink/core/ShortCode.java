@@ -17,8 +17,10 @@ public record ShortCode(String value) implements Comparable<ShortCode> {
     public static final int MIN_ALIAS_LENGTH = 4;
 
     /**
-     * Words that cannot be aliases: paths the server owns now or may own later, and names that
-     * would mislead a reader of a short URL. Compared case-insensitively.
+     * Words that cannot be aliases unless the host says otherwise: paths a web host commonly owns
+     * and names that would mislead a reader of a short URL. Compared case-insensitively. The
+     * {@link Shortener} uses them by default; a host gives its own with
+     * {@link Shortener.Builder#reserved}.
      */
     public static final Set<String> RESERVED = Set.of(
             "api", "observe", "health", "metrics", "admin", "static", "assets", "docs", "login",
@@ -36,13 +38,22 @@ public record ShortCode(String value) implements Comparable<ShortCode> {
     }
 
     /**
-     * Validates a caller-chosen alias.
+     * Validates a caller-chosen alias against {@link #RESERVED}.
      *
      * @throws InputRejectedException {@link InputRule#ALIAS_INVALID} or {@link InputRule#ALIAS_RESERVED}
      */
     public static ShortCode alias(String alias) {
+        return alias(alias, RESERVED);
+    }
+
+    /**
+     * Validates a caller-chosen alias against the host's reserved words (lower case).
+     *
+     * @throws InputRejectedException {@link InputRule#ALIAS_INVALID} or {@link InputRule#ALIAS_RESERVED}
+     */
+    public static ShortCode alias(String alias, Set<String> reserved) {
         // Reserved first: "api" is refused for what it is, not for being one character short.
-        if (alias != null && RESERVED.contains(alias.toLowerCase(java.util.Locale.ROOT))) {
+        if (alias != null && reserved.contains(alias.toLowerCase(java.util.Locale.ROOT))) {
             throw new InputRejectedException(InputRule.ALIAS_RESERVED,
                     "alias '" + alias + "' is reserved");
         }

@@ -5,6 +5,7 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 import io.shortlink.core.ClickSeries;
+import io.shortlink.core.ClickStats;
 import io.shortlink.core.ShortCode;
 
 import java.time.Instant;
@@ -15,7 +16,7 @@ import java.util.stream.Stream;
  * Reads of click statistics. Never touches raw events and never counts rows: totals come from
  * counters the ledger keeps, ranges from the per-minute rollups by primary key.
  */
-final class DbClickStats {
+final class DbClickStats implements ClickStats {
     /** Rows per striped counter (see V1 migration); the ledger writes the same slots. */
     static final int COUNTER_SLOTS = JdbcClickLedger.COUNTER_SLOTS;
 
@@ -33,8 +34,8 @@ final class DbClickStats {
         this.db = db;
     }
 
-    /** Clicks recorded for {@code code} so far (0 for an unknown code). */
-    long totalClicks(ShortCode code) {
+    @Override
+    public long totalClicks(ShortCode code) {
         try {
             return db.execute().get(LINK_TOTAL, code.value()).map(r -> DbLinkStore.number(r, "clicks")).orElse(0L);
         } catch (DbClientException e) {
@@ -42,8 +43,8 @@ final class DbClickStats {
         }
     }
 
-    /** Per-minute rows of {@code code} with minute start in [from, to), in time order. */
-    List<ClickSeries.MinuteCount> minutes(ShortCode code, Instant from, Instant to) {
+    @Override
+    public List<ClickSeries.MinuteCount> minutes(ShortCode code, Instant from, Instant to) {
         try (Stream<DbRow> rows = db.execute().query(MINUTES, code.value(), ceilMinute(from), ceilMinute(to))) {
             return rows.map(r -> new ClickSeries.MinuteCount(
                     Instant.ofEpochSecond(DbLinkStore.number(r, "minute_epoch") * 60), DbLinkStore.number(r, "clicks"))).toList();
@@ -52,18 +53,20 @@ final class DbClickStats {
         }
     }
 
-    /** Clicks of {@code code} in the minutes starting at or after {@code since} and after {@code recentSince}, in one range scan. */
-    RecentSums sumsSince(ShortCode code, Instant since, Instant recentSince) {
+    /** In one range scan of the rollups' primary key. */
+    @Override
+    public Sums sumsSince(ShortCode code, Instant since, Instant recentSince) {
         try {
             DbRow row = db.execute().get(SUMS_SINCE, ceilMinute(recentSince), code.value(), ceilMinute(since)).orElseThrow();
-            return new RecentSums(DbLinkStore.number(row, "since"), DbLinkStore.number(row, "recent"));
+            return new Sums(DbLinkStore.number(row, "since"), DbLinkStore.number(row, "recent"));
         } catch (DbClientException e) {
             throw DbLinkStore.unavailable("stats query", e);
         }
     }
 
-    /** Links ever created and clicks ever recorded. */
-    Totals totals() {
+    /** From the striped counters the store and the ledger keep, by primary key. */
+    @Override
+    public Totals totals() {
         try (Stream<DbRow> rows = db.execute().query(TOTALS)) {
             long links = 0;
             long clicks = 0;
@@ -79,13 +82,6 @@ final class DbClickStats {
         } catch (DbClientException e) {
             throw DbLinkStore.unavailable("stats query", e);
         }
-    }
-
-    record Totals(long links, long clicks) {
-    }
-
-    /** Sums over the last 7 days and the last 24 hours. */
-    record RecentSums(long since, long recent) {
     }
 
     /** The first whole minute at or after {@code t}: a minute row belongs to [from, to) iff its start does. */

@@ -9,6 +9,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.shortlink.core.InputRejectedException;
+import io.shortlink.core.LinkGoneException;
+import io.shortlink.core.LinkNotFoundException;
+import io.shortlink.core.LinkStore;
 import io.shortlink.core.StoreUnavailableException;
 
 import java.lang.System.Logger.Level;
@@ -58,6 +61,10 @@ final class Problems {
     /** Maps what a handler may throw; installed on the routing once. */
     static void register(HttpRouting.Builder routing) {
         routing.error(InputRejectedException.class, (req, res, e) -> send(req, res, e))
+                .error(LinkNotFoundException.class, (req, res, e) -> send(req, res, ProblemType.NOT_FOUND, null))
+                .error(LinkGoneException.class, (req, res, e) -> send(req, res, ProblemType.GONE, "link was deleted"))
+                .error(LinkStore.CodeTakenException.class, (req, res, e) -> send(req, res, ProblemType.CODE_TAKEN,
+                        "alias '" + e.code() + "' is taken"))
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     LOG.log(Level.WARNING, "event=store-unavailable path={0} cause={1}", req.prologue().uriPath().rawPath(), e.getMessage());
                     res.header(RETRY_AFTER, "1");

@@ -13,11 +13,14 @@ import io.shortlink.core.ClickQuarantine;
 import io.shortlink.core.ClickSink;
 import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.LinkResolver;
+import io.shortlink.core.ShortCode;
+import io.shortlink.core.Shortener;
 import io.shortlink.core.UrlPolicy;
 import io.shortlink.events.ClickConsumer;
 import io.shortlink.events.ClickPublisher;
 
 import java.time.InstantSource;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,6 +29,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ShortlinkApp implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ShortlinkApp.class.getName());
+    /**
+     * Aliases this server keeps back: the first segments of its own routes ({@code /api/v1/...},
+     * {@code /observe/...}) and lib-core's common ones ({@link ShortCode#RESERVED}).
+     */
+    static final Set<String> RESERVED_WORDS = union(Set.of("api", "observe"), ShortCode.RESERVED);
 
     private final ShortlinkConfig config;
     private final Database database;
@@ -35,6 +43,8 @@ final class ShortlinkApp implements AutoCloseable {
     /** The Kafka consumer when this process runs it; {@code null} otherwise. */
     private final ClickConsumer consumer;
     private final DbClickStats stats;
+    /** The front door every HTTP resource adapts. */
+    private final Shortener shortener;
     private final ServerMetrics metrics;
     private final InstantSource clock;
     private final AtomicBoolean draining = new AtomicBoolean();
@@ -73,6 +83,18 @@ final class ShortlinkApp implements AutoCloseable {
             metrics.watchConsumer(consumer);
         }
         metrics.watchClicks(clicks);
+        this.shortener = Shortener.builder()
+                .store(store)
+                .resolver(resolver)
+                .clicks(clicks)
+                .stats(stats)
+                .policy(UrlPolicy.create(config.urlPolicy()))
+                .codes(CodeGenerator.secure(config.codeLength()))
+                .clock(clock)
+                .reserved(RESERVED_WORDS)
+                .delivery(config.delivery() == ShortlinkConfig.Delivery.ACKED
+                        ? Shortener.Delivery.acked(config.ackTimeout()) : Shortener.Delivery.buffered())
+                .build();
     }
 
     static ShortlinkApp open(ShortlinkConfig config, ServerMetrics metrics, InstantSource clock) {
@@ -83,10 +105,9 @@ final class ShortlinkApp implements AutoCloseable {
     void routing(HttpRouting.Builder routing) {
         routing.addFilter(metrics::timeRequest);
         Problems.register(routing);
-        routing.register("/api/v1/links", new LinksService(store, resolver, stats,
-                        UrlPolicy.create(config.urlPolicy()), CodeGenerator.secure(config.codeLength()), clock, config))
-                .register("/api/v1/stats", new StatsService(stats))
-                .register("/", new RedirectService(resolver, clicks, clock, config.delivery(), config.ackTimeout()));
+        routing.register("/api/v1/links", new LinksService(shortener, config))
+                .register("/api/v1/stats", new StatsService(shortener))
+                .register("/", new RedirectService(shortener));
         // No catch-all route here: it would shadow the observe feature's routes, which Helidon
         // adds after ours. An unrouted path ends in Helidon's NotFoundException, which
         // Problems maps to a not-found problem.
@@ -130,6 +151,17 @@ final class ShortlinkApp implements AutoCloseable {
     /** The pool and schema (tests take it down to see the service degrade). */
     Database database() {
         return database;
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
+    }
+
+    /** The front door, as the HTTP resources use it. */
+    Shortener shortener() {
+        return shortener;
     }
 
     /** Click statistics (tests read them directly). */

@@ -5,13 +5,15 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.shortlink.core.ClickStats;
+import io.shortlink.core.Shortener;
 
 /** {@code GET /api/v1/stats}: links ever created and clicks ever recorded (load tests account with it). */
 final class StatsService implements HttpService {
-    private final DbClickStats stats;
+    private final Shortener shortener;
 
-    StatsService(DbClickStats stats) {
-        this.stats = stats;
+    StatsService(Shortener shortener) {
+        this.shortener = shortener;
     }
 
     @Override
@@ -20,7 +22,7 @@ final class StatsService implements HttpService {
     }
 
     private void totals(ServerRequest req, ServerResponse res) {
-        DbClickStats.Totals totals = stats.totals();
+        ClickStats.Totals totals = shortener.totals();
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
         res.send(Json.bytes(Json.object().put("links", totals.links()).put("clicks", totals.clicks())));

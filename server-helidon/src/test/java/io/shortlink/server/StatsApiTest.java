@@ -78,6 +78,17 @@ class StatsApiTest {
     }
 
     @Test
+    void stats_withOnlyAGranularity_coverARangeThatFitsIt() {
+        String code = client.create("https://example.org/by-minute");
+
+        JsonNode byMinute = tree(client.get("/api/v1/links/" + code + "/stats?granularity=minute").body());
+        JsonNode byDay = tree(client.get("/api/v1/links/" + code + "/stats?granularity=day").body());
+
+        assertEquals(61, byMinute.get("series").size(), "the last hour, not 24 h of minutes (1,441 buckets: a 400)");
+        assertEquals(31, byDay.get("series").size(), "the last 30 days");
+    }
+
+    @Test
     void stats_refuseMoreThan1440Points() {
         String code = client.create("https://example.org/wide");
 

@@ -1,0 +1,374 @@
+package io.shortlink.core;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The shortener's one front door: every use-case of the service — create a link, follow it (the
+ * redirect, which counts the click), read its details and statistics, delete it — over ports
+ * the host supplies. The HTTP server is one adapter over it; a library user calls it directly.
+ *
+ * <pre>{@code
+ * InMemoryStore store = new InMemoryStore();                 // or the server's JDBC store and ledger
+ * try (ClickBatcher clicks = ClickBatcher.builder(store).start()) {
+ *     Shortener shortener = Shortener.builder().store(store).stats(store).clicks(clicks).build();
+ *     Link link = shortener.create(NewLink.to("https://example.org/launch"));
+ *     if (shortener.follow(link.code()) instanceof Redirect.To to) {
+ *         sendRedirect(to.link().url());                    // the click is counted
+ *     }
+ *     clicks.flush(Duration.ofSeconds(1));
+ *     shortener.details(link.code()).totalClicks();          // 1
+ * }
+ * }</pre>
+ *
+ * <p>The rules it holds: the URL policy and the expiry rule on create; an alias or a generated
+ * code, retried when a generated one is taken ({@value #MAX_CODE_ATTEMPTS} draws); the cache told
+ * after every write (a code looked up before it existed may be remembered as absent; a deleted
+ * link must stop redirecting); a link redirects only while active, and a redirect counts its
+ * click through the {@link ClickSink} as {@link Delivery} says. Reads of details and statistics
+ * go to the store, never the cache, so they are authoritative.
+ *
+ * <p>Failures: bad input throws {@link InputRejectedException} naming the {@link InputRule}
+ * broken; a taken alias {@link LinkStore.CodeTakenException}; an unknown code
+ * {@link LinkNotFoundException} (reads, delete) or {@link Redirect.Unknown} (follow); a deleted
+ * link {@link LinkGoneException} (reads); a store that cannot be reached
+ * {@link StoreUnavailableException}. Thread-safe when its ports are.
+ */
+public final class Shortener {
+    /** A fresh random code collides with probability ~1e-5 at 100M links: 5 draws never all do. */
+    public static final int MAX_CODE_ATTEMPTS = 5;
+
+    private final LinkStore store;
+    private final LinkResolver resolver;
+    private final ClickSink clicks;
+    private final ClickStats stats;
+    private final UrlPolicy policy;
+    private final CodeGenerator codes;
+    private final InstantSource clock;
+    private final Delivery delivery;
+    private final Set<String> reserved;
+
+    private Shortener(Builder b) {
+        this.store = b.store;
+        this.resolver = b.resolver != null ? b.resolver : LinkResolver.direct(b.store);
+        this.clicks = b.clicks;
+        this.stats = b.stats;
+        this.policy = b.policy;
+        this.codes = b.codes;
+        this.clock = b.clock;
+        this.delivery = b.delivery;
+        this.reserved = b.reserved;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---- create -------------------------------------------------------------------------------
+
+    /**
+     * Creates a link: the target through the URL policy, the expiry in the future, the alias as
+     * asked or a generated code.
+     *
+     * @throws InputRejectedException        a rule of the URL policy, the expiry or the alias
+     * @throws LinkStore.CodeTakenException  the alias is taken (or was, by a link since deleted)
+     * @throws IllegalStateException         {@value #MAX_CODE_ATTEMPTS} generated codes in a row
+     *                                       were taken: the code space is nearly full
+     */
+    public Link create(NewLink request) {
+        Objects.requireNonNull(request, "request");
+        String target = policy.check(request.url());
+        Instant now = clock.instant();
+        Optional<Instant> expiry = request.expiresAt();
+        if (expiry.isPresent() && !expiry.get().isAfter(now)) {
+            throw new InputRejectedException(InputRule.EXPIRY_INVALID, "expiresAt " + expiry.get() + " is not in the future");
+        }
+        Link link;
+        if (request.alias().isPresent()) {
+            link = Link.created(ShortCode.alias(request.alias().get(), reserved), target, now, expiry);
+            store.create(link);
+        } else {
+            link = createWithGeneratedCode(target, now, expiry);
+        }
+        // A lookup of this code before it existed may be remembered as absent.
+        resolver.invalidate(link.code());
+        return link;
+    }
+
+    private Link createWithGeneratedCode(String target, Instant now, Optional<Instant> expiry) {
+        for (int attempt = 1; ; attempt++) {
+            Link link = Link.created(codes.next(), target, now, expiry);
+            try {
+                store.create(link);
+                return link;
+            } catch (LinkStore.CodeTakenException e) {
+                if (attempt == MAX_CODE_ATTEMPTS) {
+                    throw new IllegalStateException(MAX_CODE_ATTEMPTS + " generated codes in a row were taken: the code "
+                            + "space is nearly full; use longer codes", e);
+                }
+            }
+        }
+    }
+
+    // ---- the redirect -------------------------------------------------------------------------
+
+    /**
+     * The redirect: where {@code code} leads now, its click counted when it leads somewhere.
+     * Served from the resolver (the cache), so it may trail a write by the cache's bounds.
+     *
+     * @throws StoreUnavailableException when no tier of the resolver could answer
+     */
+    public Redirect follow(ShortCode code) {
+        return resolve(code, true);
+    }
+
+    /** {@link #follow(ShortCode)} of a code given as text (a path segment, say); text that cannot be a code is unknown. */
+    public Redirect follow(String code) {
+        Optional<ShortCode> parsed = ShortCode.parse(code);
+        return parsed.isEmpty() ? Redirect.UNKNOWN : resolve(parsed.get(), true);
+    }
+
+    /** What {@link #follow} would answer, without counting a click (link checkers, HEAD requests). */
+    public Redirect peek(String code) {
+        Optional<ShortCode> parsed = ShortCode.parse(code);
+        return parsed.isEmpty() ? Redirect.UNKNOWN : resolve(parsed.get(), false);
+    }
+
+    private Redirect resolve(ShortCode code, boolean click) {
+        Optional<Link> found = resolver.resolve(code);
+        if (found.isEmpty()) {
+            return Redirect.UNKNOWN;
+        }
+        Link link = found.get();
+        Instant now = clock.instant();
+        Link.State state = link.stateAt(now);
+        if (state != Link.State.ACTIVE) {
+            return new Redirect.Gone(link, state);
+        }
+        if (click) {
+            count(Click.of(code, now));
+        }
+        return new Redirect.To(link);
+    }
+
+    /**
+     * Buffered: hand the click over and go on. Acked: wait (this thread only) until the click is
+     * durable, at most the delivery's timeout; past it the redirect goes on anyway and the click
+     * stays with the sink, which counts the wait: a slow sink costs latency, never the redirect.
+     */
+    private void count(Click click) {
+        if (delivery.acked()) {
+            try {
+                clicks.appendAcknowledged(click, delivery.timeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            clicks.append(click);
+        }
+    }
+
+    // ---- reads --------------------------------------------------------------------------------
+
+    /**
+     * The link as the store holds it (expired links included), with its state now and its clicks.
+     *
+     * @throws LinkNotFoundException no link ever had this code
+     * @throws LinkGoneException     the link was deleted
+     */
+    public LinkDetails details(String code) {
+        Link link = existing(code);
+        return new LinkDetails(link, link.stateAt(clock.instant()), stats.totalClicks(link.code()));
+    }
+
+    /** {@link #details(String)} of a code. */
+    public LinkDetails details(ShortCode code) {
+        return details(code.value());
+    }
+
+    /**
+     * The clicks of a link: its total, the last 24 hours and 7 days, and a series over
+     * {@code [from, to)} in buckets of {@code granularity}. {@code to} defaults to now,
+     * {@code from} to {@code to} minus the granularity's {@link Granularity#defaultWindow()}.
+     * The range is checked before the store is asked: a bad range is refused whatever the code.
+     *
+     * @throws InputRejectedException a range that is empty, reversed or holds more than
+     *                                {@link ClickSeries#MAX_POINTS} buckets
+     * @throws LinkNotFoundException  no link ever had this code
+     * @throws LinkGoneException      the link was deleted
+     */
+    public LinkStats stats(String code, Optional<Instant> from, Optional<Instant> to, Granularity granularity) {
+        Objects.requireNonNull(granularity, "granularity");
+        Instant now = clock.instant();
+        Instant end = to.orElse(now);
+        Instant start = from.orElse(end.minus(granularity.defaultWindow()));
+        ClickSeries.of(start, end, granularity, List.of());
+        ShortCode linkCode = existing(code).code();
+        ClickSeries series = ClickSeries.of(start, end, granularity, new ArrayList<>(stats.minutes(linkCode, start, end)));
+        ClickStats.Sums recent = stats.sumsSince(linkCode, now.minus(Duration.ofDays(7)), now.minus(Duration.ofHours(24)));
+        return new LinkStats(linkCode, stats.totalClicks(linkCode), recent.recent(), recent.since(), series);
+    }
+
+    /** Links ever created and clicks ever recorded. */
+    public ClickStats.Totals totals() {
+        return stats.totals();
+    }
+
+    private Link existing(String code) {
+        Optional<Link> link = ShortCode.parse(code).flatMap(store::find);
+        if (link.isEmpty()) {
+            throw new LinkNotFoundException(code);
+        }
+        if (link.get().deletion().isPresent()) {
+            throw new LinkGoneException(link.get());
+        }
+        return link.get();
+    }
+
+    // ---- delete -------------------------------------------------------------------------------
+
+    /**
+     * Deletes a link: it stops redirecting at once in this process (and, through the resolver's
+     * invalidation, in every instance it reaches); its code is never given out again. Deleting a
+     * deleted link changes nothing.
+     *
+     * @return the link as deleted
+     * @throws LinkNotFoundException no link ever had this code
+     */
+    public Link delete(String code) {
+        Optional<Link> deleted = ShortCode.parse(code).flatMap(c -> store.delete(c, clock.instant()));
+        if (deleted.isEmpty()) {
+            throw new LinkNotFoundException(code);
+        }
+        // After the write: a reader racing us may reload the old row into the cache only before
+        // this line, never after it.
+        resolver.invalidate(deleted.get().code());
+        return deleted.get();
+    }
+
+    // ---- configuration ------------------------------------------------------------------------
+
+    /**
+     * When a redirect's click counts as delivered: {@link #buffered()} hands it to the sink and
+     * goes on; {@link #acked(Duration)} waits until the sink says it is durable (for the Kafka
+     * sink: acknowledged by Kafka or forced to its spill), at most {@code timeout}.
+     */
+    public record Delivery(boolean acked, Duration timeout) {
+        public Delivery {
+            Objects.requireNonNull(timeout, "timeout");
+            if (acked && (timeout.isNegative() || timeout.isZero())) {
+                throw new IllegalArgumentException("an acked delivery needs a positive timeout, was " + timeout);
+            }
+        }
+
+        public static Delivery buffered() {
+            return new Delivery(false, Duration.ZERO);
+        }
+
+        public static Delivery acked(Duration timeout) {
+            return new Delivery(true, timeout);
+        }
+    }
+
+    /** Builds a {@link Shortener}: the store, the click stats and the click sink are required. */
+    public static final class Builder {
+        private LinkStore store;
+        private LinkResolver resolver;
+        private ClickSink clicks;
+        private ClickStats stats;
+        private UrlPolicy policy = UrlPolicy.create(UrlPolicyConfig.defaults());
+        private CodeGenerator codes = CodeGenerator.secure(CodeGenerator.DEFAULT_LENGTH);
+        private InstantSource clock = InstantSource.system();
+        private Delivery delivery = Delivery.buffered();
+        private Set<String> reserved = ShortCode.RESERVED;
+
+        private Builder() {
+        }
+
+        /**
+         * Words that cannot be aliases, compared case-insensitively: the host's own first path
+         * segments (a server's {@code api}, say) and whatever else it keeps back;
+         * {@link ShortCode#RESERVED} by default.
+         */
+        public Builder reserved(Set<String> words) {
+            Set<String> lower = new java.util.HashSet<>();
+            for (String word : Objects.requireNonNull(words, "words")) {
+                lower.add(word.toLowerCase(java.util.Locale.ROOT));
+            }
+            this.reserved = Set.copyOf(lower);
+            return this;
+        }
+
+        /** Where links live. Required. */
+        public Builder store(LinkStore value) {
+            this.store = Objects.requireNonNull(value, "store");
+            return this;
+        }
+
+        /** How the redirect finds a link, usually a cache over the store; the store itself by default. */
+        public Builder resolver(LinkResolver value) {
+            this.resolver = Objects.requireNonNull(value, "resolver");
+            return this;
+        }
+
+        /** Where redirects hand their clicks. Required. */
+        public Builder clicks(ClickSink value) {
+            this.clicks = Objects.requireNonNull(value, "clicks");
+            return this;
+        }
+
+        /** Where the counts of those clicks are read. Required. */
+        public Builder stats(ClickStats value) {
+            this.stats = Objects.requireNonNull(value, "stats");
+            return this;
+        }
+
+        /** Which targets may be shortened; {@code UrlPolicy.create(UrlPolicyConfig.defaults())} by default. */
+        public Builder policy(UrlPolicy value) {
+            this.policy = Objects.requireNonNull(value, "policy");
+            return this;
+        }
+
+        /** How codes are generated; {@code CodeGenerator.secure(7)} by default. */
+        public Builder codes(CodeGenerator value) {
+            this.codes = Objects.requireNonNull(value, "codes");
+            return this;
+        }
+
+        /** The wall clock of creation, expiry and clicks; {@link InstantSource#system()} by default. */
+        public Builder clock(InstantSource value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /** {@link Delivery#buffered()} by default. */
+        public Builder delivery(Delivery value) {
+            this.delivery = Objects.requireNonNull(value, "delivery");
+            return this;
+        }
+
+        /** @throws IllegalStateException naming each required part that is missing */
+        public Shortener build() {
+            List<String> missing = new ArrayList<>();
+            if (store == null) {
+                missing.add("store (a LinkStore: where links live, e.g. InMemoryStore or a JDBC store)");
+            }
+            if (stats == null) {
+                missing.add("stats (a ClickStats: where click counts are read, e.g. the same InMemoryStore)");
+            }
+            if (clicks == null) {
+                missing.add("clicks (a ClickSink: where redirects hand their clicks, e.g. a ClickBatcher)");
+            }
+            if (!missing.isEmpty()) {
+                throw new IllegalStateException("Shortener.builder() is missing " + String.join("; ", missing));
+            }
+            return new Shortener(this);
+        }
+    }
+}
