@@ -204,6 +204,20 @@ class JdbcClickLedgerTest {
                 () -> closedLedger.apply(ClickBatch.of(List.of(new ClickCount(code(), 1, 1)))));
     }
 
+    @Test
+    void build_failsFast_whenTheCounterSlotsAreNotTheOnesTheLedgerWrites() throws Exception {
+        try (Database other = Database.open(new ShortlinkConfig.DatabaseConfig(TestDatabase.fresh(),
+                TestDatabase.onMariaDb() ? TestDatabase.USER : "sa", TestDatabase.onMariaDb() ? TestDatabase.PASSWORD : "",
+                2, Duration.ofSeconds(2)));
+             java.sql.Connection c = other.dataSource().getConnection();
+             java.sql.Statement s = c.createStatement()) {
+            s.executeUpdate("DELETE FROM counters WHERE name = 'clicks' AND slot = 15");
+
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> ledgerOver(other));
+            assertTrue(e.getMessage().contains("15 rows for 'clicks'"), e.getMessage());
+        }
+    }
+
     // --- helpers
 
     private static JdbcClickLedger ledgerOver(Database db) {

@@ -93,6 +93,7 @@ public final class JdbcClickLedger implements ClickLedger {
             + "WHEN MATCHED THEN UPDATE SET clicks = t.clicks + s.clicks "
             + "WHEN NOT MATCHED THEN INSERT (code, clicks) VALUES (s.code, s.clicks)";
     public static final String ADD_TO_TOTAL = "UPDATE counters SET total = total + ? WHERE name = 'clicks' AND slot = ?";
+    static final String COUNTER_SHAPE = "SELECT name, COUNT(*), MIN(slot), MAX(slot) FROM counters GROUP BY name";
     static final String RECORD_BATCH = "INSERT IGNORE INTO click_batches (batch_id) VALUES (?)";
     static final String MOVE_POSITION = "UPDATE stream_positions SET next_offset = ? "
             + "WHERE stream = ? AND part = ? AND next_offset = ?";
@@ -180,8 +181,49 @@ public final class JdbcClickLedger implements ClickLedger {
             return this;
         }
 
+        /**
+         * @throws IllegalStateException      the schema's striped counters are not the
+         *                                    {@value JdbcClickLedger#COUNTER_SLOTS} rows per counter this ledger
+         *                                    and its readers assume (a message says what it found)
+         * @throws StoreUnavailableException  the database could not be asked
+         */
         public JdbcClickLedger build() {
-            return new JdbcClickLedger(this);
+            JdbcClickLedger ledger = new JdbcClickLedger(this);
+            ledger.requireCounterSlots();
+            return ledger;
+        }
+    }
+
+    /**
+     * Fails at start-up, not with silently lost counts, when the {@code counters} table does not
+     * hold slots 0..{@value #COUNTER_SLOTS}-1 of every counter: an update of a missing slot
+     * changes no row and raises no error.
+     */
+    private void requireCounterSlots() {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement s = c.prepareStatement(COUNTER_SHAPE);
+             ResultSet rs = s.executeQuery()) {
+            boolean clicks = false;
+            while (rs.next()) {
+                String name = rs.getString(1);
+                long rows = rs.getLong(2);
+                long first = rs.getLong(3);
+                long last = rs.getLong(4);
+                if (rows != COUNTER_SLOTS || first != 0 || last != COUNTER_SLOTS - 1) {
+                    throw new IllegalStateException("the counters table holds " + rows + " rows for '" + name + "' (slots "
+                            + first + ".." + last + "); the ledger writes slots 0.." + (COUNTER_SLOTS - 1)
+                            + ": migrate with lib-core's classpath:db/migration, whose V1 seeds " + COUNTER_SLOTS
+                            + " per counter");
+                }
+                clicks |= "clicks".equals(name);
+            }
+            if (!clicks) {
+                throw new IllegalStateException("the counters table has no 'clicks' rows: migrate with lib-core's "
+                        + "classpath:db/migration before building the ledger");
+            }
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("the counters table could not be read to check its slots: "
+                    + e.getMessage(), e);
         }
     }
 
