@@ -18,7 +18,7 @@ dir=build/smoke/$stack-$(date -u +%Y%m%dT%H%M%SZ); mkdir -p "$dir"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 env=(SERVER_PORT="$port" SHORTLINK_CLICKS_QUARANTINE_dash_FILE="$dir/quarantine.jsonl")
 case "$stack" in
-    embedded) env+=(SHORTLINK_DATABASE_URL="jdbc:h2:file:./$dir/db;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE") ;;
+    embedded) env+=(SHORTLINK_DATABASE_H2_dash_FILE="./$dir/db") ;;
     phase3) env+=(SHORTLINK_KAFKA_SPILL_dash_DIR="$dir/spill" SHORTLINK_KAFKA_QUARANTINE_dash_FILE="$dir/records.jsonl") ;;
     *) echo "smoke: unknown stack '$stack' (embedded, phase3)" >&2; exit 2 ;;
 esac

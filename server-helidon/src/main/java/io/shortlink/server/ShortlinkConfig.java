@@ -99,12 +99,20 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
      * @param connectionTimeout longest wait for a pooled connection before the request fails fast
      */
     record DatabaseConfig(String url, String username, String password, int poolSize, Duration connectionTimeout) {
-        static final String EMBEDDED_URL = "jdbc:h2:file:./data/shortlink;MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+        /** Where the embedded stack keeps its H2 database when {@code url} is not set ({@code h2-file}). */
+        static final String DEFAULT_H2_FILE = "./data/shortlink";
+        /** The options of every H2 file database here: MySQL mode, so the SQL is the same as on MariaDB. */
+        static final String H2_OPTIONS = ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+
+        /** The JDBC URL of the H2 database in {@code file} (a path, without H2's {@code .mv.db}). */
+        static String h2Url(String file) {
+            return "jdbc:h2:file:" + file + H2_OPTIONS;
+        }
 
         /** Reads a {@code shortlink.database} node (also what the DbClient pool provider is given). */
         static DatabaseConfig from(Config db) {
             return new DatabaseConfig(
-                    db.get("url").asString().orElse(EMBEDDED_URL),
+                    db.get("url").asString().orElseGet(() -> h2Url(db.get("h2-file").asString().orElse(DEFAULT_H2_FILE))),
                     db.get("username").asString().orElse("sa"),
                     db.get("password").asString().orElse(""),
                     db.get("pool-size").asInt().orElse(10),

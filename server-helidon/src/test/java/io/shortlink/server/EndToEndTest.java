@@ -113,6 +113,6 @@ class EndToEndTest {
     /** A file database as the embedded default uses, or a fresh MariaDB database. */
     private static String database(String name) {
         return TestDatabase.onMariaDb() ? TestDatabase.fresh()
-                : "jdbc:h2:file:./" + DIR.resolve(name) + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
+                : ShortlinkConfig.DatabaseConfig.h2Url("./" + DIR.resolve(name));
     }
 }
