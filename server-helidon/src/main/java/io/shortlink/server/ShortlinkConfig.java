@@ -109,7 +109,7 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
             return "jdbc:h2:file:" + file + H2_OPTIONS;
         }
 
-        /** Reads a {@code shortlink.database} node (also what the DbClient pool provider is given). */
+        /** Reads a {@code shortlink.database} node. */
         static DatabaseConfig from(Config db) {
             return new DatabaseConfig(
                     db.get("url").asString().orElseGet(() -> h2Url(db.get("h2-file").asString().orElse(DEFAULT_H2_FILE))),
