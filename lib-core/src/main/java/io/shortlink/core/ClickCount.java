@@ -24,6 +24,15 @@ public record ClickCount(ShortCode code, long epochMinute, long clicks) implemen
         return Math.floorDiv(at.getEpochSecond(), 60);
     }
 
+    /**
+     * The first whole minute that starts at or after {@code at}, as whole minutes since the
+     * epoch: the range rule of {@link ClickStats} readers, where a minute belongs to
+     * {@code [from, to)} iff its start does (rollups cannot split a minute).
+     */
+    public static long firstMinuteAtOrAfter(Instant at) {
+        return Math.ceilDiv(at.getEpochSecond() + (at.getNano() > 0 ? 1 : 0), 60);
+    }
+
     /** The first instant of this count's minute. */
     public Instant minute() {
         return Instant.ofEpochSecond(epochMinute * 60);

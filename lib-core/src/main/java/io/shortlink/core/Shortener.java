@@ -130,14 +130,17 @@ public final class Shortener {
 
     /** {@link #follow(ShortCode)} of a code given as text (a path segment, say); text that cannot be a code is unknown. */
     public Redirect follow(String code) {
-        Optional<ShortCode> parsed = ShortCode.parse(code);
-        return parsed.isEmpty() ? Redirect.UNKNOWN : resolve(parsed.get(), true);
+        return resolve(code, true);
     }
 
     /** What {@link #follow} would answer, without counting a click (link checkers, HEAD requests). */
     public Redirect peek(String code) {
-        Optional<ShortCode> parsed = ShortCode.parse(code);
-        return parsed.isEmpty() ? Redirect.UNKNOWN : resolve(parsed.get(), false);
+        return resolve(code, false);
+    }
+
+    private Redirect resolve(String text, boolean click) {
+        Optional<ShortCode> code = ShortCode.parse(text);
+        return code.isEmpty() ? Redirect.UNKNOWN : resolve(code.get(), click);
     }
 
     private Redirect resolve(ShortCode code, boolean click) {
@@ -182,14 +185,14 @@ public final class Shortener {
      * @throws LinkNotFoundException no link ever had this code
      * @throws LinkGoneException     the link was deleted
      */
-    public LinkDetails details(String code) {
+    public LinkDetails details(ShortCode code) {
         Link link = existing(code);
-        return new LinkDetails(link, link.stateAt(clock.instant()), stats.totalClicks(link.code()));
+        return new LinkDetails(link, link.stateAt(clock.instant()), stats.totalClicks(code));
     }
 
-    /** {@link #details(String)} of a code. */
-    public LinkDetails details(ShortCode code) {
-        return details(code.value());
+    /** {@link #details(ShortCode)} of a code given as text; text that cannot be a code is not found. */
+    public LinkDetails details(String code) {
+        return details(known(code));
     }
 
     /**
@@ -209,8 +212,8 @@ public final class Shortener {
         Instant end = to.orElse(now);
         Instant start = from.orElse(end.minus(granularity.defaultWindow()));
         ClickSeries.of(start, end, granularity, List.of());
-        ShortCode linkCode = existing(code).code();
-        ClickSeries series = ClickSeries.of(start, end, granularity, new ArrayList<>(stats.minutes(linkCode, start, end)));
+        ShortCode linkCode = existing(known(code)).code();
+        ClickSeries series = ClickSeries.of(start, end, granularity, stats.minutes(linkCode, start, end));
         ClickStats.Sums recent = stats.sumsSince(linkCode, now.minus(Duration.ofDays(7)), now.minus(Duration.ofHours(24)));
         return new LinkStats(linkCode, stats.totalClicks(linkCode), recent.recent(), recent.since(), series);
     }
@@ -220,15 +223,17 @@ public final class Shortener {
         return stats.totals();
     }
 
-    private Link existing(String code) {
-        Optional<Link> link = ShortCode.parse(code).flatMap(store::find);
-        if (link.isEmpty()) {
-            throw new LinkNotFoundException(code);
+    /** The code {@code text} names, or {@link LinkNotFoundException} when it cannot be one. */
+    private static ShortCode known(String text) {
+        return ShortCode.parse(text).orElseThrow(() -> new LinkNotFoundException(text));
+    }
+
+    private Link existing(ShortCode code) {
+        Link link = store.find(code).orElseThrow(() -> new LinkNotFoundException(code.value()));
+        if (link.deletion().isPresent()) {
+            throw new LinkGoneException(link);
         }
-        if (link.get().deletion().isPresent()) {
-            throw new LinkGoneException(link.get());
-        }
-        return link.get();
+        return link;
     }
 
     // ---- delete -------------------------------------------------------------------------------
@@ -242,14 +247,11 @@ public final class Shortener {
      * @throws LinkNotFoundException no link ever had this code
      */
     public Link delete(String code) {
-        Optional<Link> deleted = ShortCode.parse(code).flatMap(c -> store.delete(c, clock.instant()));
-        if (deleted.isEmpty()) {
-            throw new LinkNotFoundException(code);
-        }
+        Link deleted = store.delete(known(code), clock.instant()).orElseThrow(() -> new LinkNotFoundException(code));
         // After the write: a reader racing us may reload the old row into the cache only before
         // this line, never after it.
-        resolver.invalidate(deleted.get().code());
-        return deleted.get();
+        resolver.invalidate(deleted.code());
+        return deleted;
     }
 
     // ---- configuration ------------------------------------------------------------------------

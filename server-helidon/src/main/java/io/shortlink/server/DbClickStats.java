@@ -4,6 +4,7 @@ import io.shortlink.core.jdbc.JdbcClickLedger;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
+import io.shortlink.core.ClickCount;
 import io.shortlink.core.ClickSeries;
 import io.shortlink.core.ClickStats;
 import io.shortlink.core.ShortCode;
@@ -45,7 +46,8 @@ final class DbClickStats implements ClickStats {
 
     @Override
     public List<ClickSeries.MinuteCount> minutes(ShortCode code, Instant from, Instant to) {
-        try (Stream<DbRow> rows = db.execute().query(MINUTES, code.value(), ceilMinute(from), ceilMinute(to))) {
+        try (Stream<DbRow> rows = db.execute().query(MINUTES, code.value(),
+                ClickCount.firstMinuteAtOrAfter(from), ClickCount.firstMinuteAtOrAfter(to))) {
             return rows.map(r -> new ClickSeries.MinuteCount(
                     Instant.ofEpochSecond(DbLinkStore.number(r, "minute_epoch") * 60), DbLinkStore.number(r, "clicks"))).toList();
         } catch (DbClientException e) {
@@ -57,7 +59,8 @@ final class DbClickStats implements ClickStats {
     @Override
     public Sums sumsSince(ShortCode code, Instant since, Instant recentSince) {
         try {
-            DbRow row = db.execute().get(SUMS_SINCE, ceilMinute(recentSince), code.value(), ceilMinute(since)).orElseThrow();
+            DbRow row = db.execute().get(SUMS_SINCE, ClickCount.firstMinuteAtOrAfter(recentSince), code.value(),
+                    ClickCount.firstMinuteAtOrAfter(since)).orElseThrow();
             return new Sums(DbLinkStore.number(row, "since"), DbLinkStore.number(row, "recent"));
         } catch (DbClientException e) {
             throw DbLinkStore.unavailable("stats query", e);
@@ -82,10 +85,5 @@ final class DbClickStats implements ClickStats {
         } catch (DbClientException e) {
             throw DbLinkStore.unavailable("stats query", e);
         }
-    }
-
-    /** The first whole minute at or after {@code t}: a minute row belongs to [from, to) iff its start does. */
-    private static long ceilMinute(Instant t) {
-        return Math.ceilDiv(t.getEpochSecond() + (t.getNano() > 0 ? 1 : 0), 60);
     }
 }

@@ -150,18 +150,18 @@ final class LinksService implements HttpService {
 
     /** The syntax of expiresAt; that it lies in the future is the front door's rule. */
     private static Instant expiry(String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InputRejectedException(InputRule.EXPIRY_INVALID, "expiresAt '" + value + "' is not an ISO-8601 instant such as 2030-01-01T00:00:00Z");
-        }
+        return instant(value, InputRule.EXPIRY_INVALID, "expiresAt ");
     }
 
     private static Instant instantParam(String value) {
+        return instant(value, InputRule.STATS_RANGE_INVALID, "");
+    }
+
+    private static Instant instant(String value, InputRule rule, String field) {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new InputRejectedException(InputRule.STATS_RANGE_INVALID, "'" + value + "' is not an ISO-8601 instant such as 2030-01-01T00:00:00Z");
+            throw new InputRejectedException(rule, field + "'" + value + "' is not an ISO-8601 instant such as 2030-01-01T00:00:00Z");
         }
     }
 }

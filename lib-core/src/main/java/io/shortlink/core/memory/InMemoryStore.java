@@ -146,8 +146,8 @@ public final class InMemoryStore implements LinkStore, ClickLedger, ClickStats {
     public List<ClickSeries.MinuteCount> minutes(ShortCode code, Instant from, Instant to) {
         synchronized (lock) {
             List<ClickSeries.MinuteCount> out = new ArrayList<>();
-            minutesOf(code, firstMinuteAtOrAfter(from), firstMinuteAtOrAfter(to)).forEach((minute, n) ->
-                    out.add(new ClickSeries.MinuteCount(Instant.ofEpochSecond(minute * 60), n)));
+            minutesOf(code, ClickCount.firstMinuteAtOrAfter(from), ClickCount.firstMinuteAtOrAfter(to))
+                    .forEach((minute, n) -> out.add(new ClickSeries.MinuteCount(Instant.ofEpochSecond(minute * 60), n)));
             return out;
         }
     }
@@ -157,8 +157,8 @@ public final class InMemoryStore implements LinkStore, ClickLedger, ClickStats {
         synchronized (lock) {
             long all = 0;
             long recent = 0;
-            long recentFrom = firstMinuteAtOrAfter(recentSince);
-            for (Map.Entry<Long, Long> e : minutesOf(code, firstMinuteAtOrAfter(since), Long.MAX_VALUE).entrySet()) {
+            long recentFrom = ClickCount.firstMinuteAtOrAfter(recentSince);
+            for (Map.Entry<Long, Long> e : minutesOf(code, ClickCount.firstMinuteAtOrAfter(since), Long.MAX_VALUE).entrySet()) {
                 all += e.getValue();
                 if (e.getKey() >= recentFrom) {
                     recent += e.getValue();
@@ -179,10 +179,5 @@ public final class InMemoryStore implements LinkStore, ClickLedger, ClickStats {
     private NavigableMap<Long, Long> minutesOf(ShortCode code, long from, long to) {
         NavigableMap<Long, Long> all = minutes.get(code);
         return all == null || from >= to ? new TreeMap<>() : all.subMap(from, true, to, false);
-    }
-
-    /** The first whole minute at or after {@code t}: a minute belongs to [from, to) iff its start does. */
-    private static long firstMinuteAtOrAfter(Instant t) {
-        return Math.ceilDiv(t.getEpochSecond() + (t.getNano() > 0 ? 1 : 0), 60);
     }
 }
