@@ -34,9 +34,9 @@ public final class ConsumerMain {
 
     public static void main(String[] args) throws InterruptedException {
         LogConfig.configureRuntime();
-        String stack = args.length == 2 && "--stack".equals(args[0]) ? args[1] : "phase3";
-        if (!Main.STACKS.containsKey(stack)) {
-            throw new IllegalArgumentException("unknown stack '" + stack + "'; usage: [--stack phase3]");
+        String stack = args.length == 2 && "--stack".equals(args[0]) ? args[1] : Stack.PHASE3.id();
+        if (!Stack.named(stack).services().contains("kafka")) {
+            throw new IllegalArgumentException("stack '" + stack + "' has no Kafka click path; usage: [--stack phase3]");
         }
         io.helidon.config.Config config = Main.config(stack);
         ShortlinkConfig settings = ShortlinkConfig.from(config, stack);
@@ -57,9 +57,9 @@ public final class ConsumerMain {
                 .addCheck(() -> HealthCheckResponse.builder().status(true).detail("lag", consumer.lag())
                         .detail("applied", consumer.applied()).build(), HealthCheckType.READINESS, "consumer")
                 .build();
-        int port = config.get("shortlink.kafka.consumer-port").asInt().orElse(8082);
+        int port = ShortlinkConfig.integer(config.get("shortlink.kafka.consumer-port"));
         WebServer server = WebServer.builder()
-                .host(config.get("server.host").asString().orElse("127.0.0.1"))
+                .host(ShortlinkConfig.string(config.get("server.host")))
                 .port(port)
                 .shutdownHook(false)
                 .featuresDiscoverServices(false)

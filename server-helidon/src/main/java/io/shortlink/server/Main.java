@@ -13,12 +13,11 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 
 /**
- * Starts the shortlink server: {@code java -jar shortlink-server.jar [--stack embedded]}.
+ * Starts the shortlink server: {@code java -jar shortlink-server.jar [--stack embedded]}, or
+ * lists the stacks for scripts: {@code --list-stacks} (see {@link Stack#listing()}).
  *
  * <p>Configuration: {@code application.yaml}, overridden by {@code application-<stack>.yaml},
  * overridden by system properties, overridden by environment variables (Helidon's mapping:
@@ -34,21 +33,16 @@ public final class Main {
         }
     }
 
-    /**
-     * The stacks, each with the stacks whose profile files it reads underneath its own (phase3 is
-     * phase1 plus Kafka), nearest first. The one list: scripts/run asks {@code --list-stacks}.
-     */
-    static final Map<String, List<String>> STACKS = Map.of(
-            "embedded", List.of(),
-            "phase1", List.of(),
-            "phase1-before", List.of(),
-            "phase3", List.of("phase1"));
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
     private Main() {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && "--list-stacks".equals(args[0])) {
+            System.out.println(Stack.listing());
+            return;
+        }
         LogConfig.configureRuntime();
         String stack = stack(args);
         Config config = config(stack);
@@ -86,16 +80,29 @@ public final class Main {
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         sources.add(ConfigSources.environmentVariables());
         sources.add(ConfigSources.systemProperties());
-        sources.add(ConfigSources.classpath("application-" + stack + ".yaml").optional());
-        for (String under : STACKS.getOrDefault(stack, List.of())) {
-            sources.add(ConfigSources.classpath("application-" + under + ".yaml"));
-        }
-        sources.add(ConfigSources.classpath("application.yaml"));
+        sources.addAll(profiles(stack));
         return Config.builder()
                 .disableSystemPropertiesSource()
                 .disableEnvironmentVariablesSource()
                 .sources(sources)
                 .build();
+    }
+
+    /**
+     * The stack's profile files, highest precedence first: {@code application-<stack>.yaml} (the
+     * embedded stack has none), those of the stacks it builds on, then {@code application.yaml}.
+     */
+    static List<Supplier<? extends ConfigSource>> profiles(String stack) {
+        Stack named = Stack.named(stack);
+        List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
+        if (named != Stack.EMBEDDED) {
+            sources.add(ConfigSources.classpath("application-" + named.id() + ".yaml"));
+        }
+        for (String under : named.underneath()) {
+            sources.add(ConfigSources.classpath("application-" + under + ".yaml"));
+        }
+        sources.add(ConfigSources.classpath("application.yaml"));
+        return sources;
     }
 
     private static String stack(String[] args) {
@@ -107,13 +114,10 @@ public final class Main {
                 stack = args[i].substring("--stack=".length());
             } else {
                 throw new IllegalArgumentException("unknown argument '" + args[i] + "'; usage: [--stack "
-                        + String.join("|", new TreeSet<>(STACKS.keySet())) + "]");
+                        + Stack.ids("|") + "] | --list-stacks");
             }
         }
-        if (!STACKS.containsKey(stack)) {
-            throw new IllegalArgumentException("unknown stack '" + stack + "'; known: " + new TreeSet<>(STACKS.keySet()));
-        }
-        return stack;
+        return Stack.named(stack).id();
     }
 
     /** SIGTERM: readiness DOWN, wait for the balancer to notice, finish in-flight requests, flush clicks. */

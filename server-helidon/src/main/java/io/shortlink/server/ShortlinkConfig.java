@@ -71,11 +71,11 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
      */
     record KafkaSettings(ClickPublisherConfig publisher, ClickConsumerConfig consumer, boolean consumerInProcess) {
         static KafkaSettings from(Config k) {
-            String bootstrap = k.get("bootstrap-servers").asString().orElse("127.0.0.1:19092");
+            String bootstrap = string(k.get("bootstrap-servers"));
             ClickPublisherConfig pd = ClickPublisherConfig.defaults(bootstrap);
             ClickPublisherConfig publisher = pd
                     .withTopic(k.get("topic").asString().orElse(pd.topic()))
-                    .withSpillDir(Path.of(k.get("spill-dir").asString().orElse("./data/spill")))
+                    .withSpillDir(k.get("spill-dir").asString().map(Path::of).orElse(pd.spillDir()))
                     .withSpill(new SpillConfig(k.get("spill-max-bytes").asLong().orElse(pd.spill().maxBytes()),
                             pd.spill().segmentBytes()))
                     .withDeliveryTimeout(duration(k.get("delivery-timeout"), pd.deliveryTimeout()))
@@ -85,9 +85,8 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
                     .withTopic(publisher.topic())
                     .withGroupId(k.get("group-id").asString().orElse(cd.groupId()))
                     .withMaxPollRecords(k.get("max-poll-records").asInt().orElse(cd.maxPollRecords()))
-                    .withQuarantineFile(Path.of(k.get("quarantine-file").asString()
-                            .orElse("./data/quarantine/click-records.jsonl")));
-            return new KafkaSettings(publisher, consumer, k.get("consumer").asBoolean().orElse(true));
+                    .withQuarantineFile(k.get("quarantine-file").asString().map(Path::of).orElse(cd.quarantineFile()));
+            return new KafkaSettings(publisher, consumer, bool(k.get("consumer")));
         }
     }
 
@@ -99,8 +98,6 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
      * @param connectionTimeout longest wait for a pooled connection before the request fails fast
      */
     record DatabaseConfig(String url, String username, String password, int poolSize, Duration connectionTimeout) {
-        /** Where the embedded stack keeps its H2 database when {@code url} is not set ({@code h2-file}). */
-        static final String DEFAULT_H2_FILE = "./data/shortlink";
         /** The options of every H2 file database here: MySQL mode, so the SQL is the same as on MariaDB. */
         static final String H2_OPTIONS = ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_ON_EXIT=FALSE";
 
@@ -112,11 +109,11 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
         /** Reads a {@code shortlink.database} node. */
         static DatabaseConfig from(Config db) {
             return new DatabaseConfig(
-                    db.get("url").asString().orElseGet(() -> h2Url(db.get("h2-file").asString().orElse(DEFAULT_H2_FILE))),
-                    db.get("username").asString().orElse("sa"),
-                    db.get("password").asString().orElse(""),
-                    db.get("pool-size").asInt().orElse(10),
-                    duration(db.get("connection-timeout"), Duration.ofSeconds(2)));
+                    db.get("url").asString().orElseGet(() -> h2Url(string(db.get("h2-file")))),
+                    string(db.get("username")),
+                    string(db.get("password")),
+                    integer(db.get("pool-size")),
+                    duration(db.get("connection-timeout")));
         }
 
         /** Whether this is MySQL or MariaDB (else H2): the dialects differ in plans, not in our SQL. */
@@ -137,18 +134,19 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
         }
     }
 
+    /**
+     * Reads the {@code shortlink} settings. The server's own settings are required (application.yaml
+     * holds their defaults); a library's setting that is absent takes the library's default.
+     */
     static ShortlinkConfig from(Config root, String stack) {
         Config s = root.get("shortlink");
-        int port = root.get("server.port").asInt().orElse(8080);
-        URI baseUrl = baseUrl(s.get("base-url").asString().asOptional(), port);
+        URI baseUrl = baseUrl(s.get("base-url").asString().asOptional(), integer(root.get("server.port")));
 
         UrlPolicyConfig defaults = UrlPolicyConfig.defaults();
         UrlPolicyConfig urlPolicy = new UrlPolicyConfig(
                 s.get("url-policy.max-length").asInt().orElse(defaults.maxLength()),
                 s.get("url-policy.allow-localhost").asBoolean().orElse(defaults.allowLocalhost()),
                 Set.of(baseUrl.getHost().toLowerCase(Locale.ROOT)));
-
-        DatabaseConfig database = DatabaseConfig.from(s.get("database"));
 
         CacheConfig cacheDefaults = CacheConfig.defaults();
         CacheConfig cache = new CacheConfig(
@@ -169,7 +167,7 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
         if (codeLength < 6 || codeLength > 16) {
             throw new IllegalArgumentException("shortlink.code-length must be 6..16, was " + codeLength);
         }
-        String mode = s.get("clicks.mode").asString().orElse("batched");
+        String mode = string(s.get("clicks.mode"));
         ClickMode clickMode = switch (mode) {
             case "batched" -> ClickMode.BATCHED;
             case "synchronous" -> ClickMode.SYNCHRONOUS;
@@ -177,25 +175,23 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
             default -> throw new IllegalArgumentException("shortlink.clicks.mode must be batched, kafka or synchronous, was "
                     + mode);
         };
-        String deliveryName = s.get("clicks.delivery").asString().orElse("buffered");
+        String deliveryName = string(s.get("clicks.delivery"));
         Delivery delivery = switch (deliveryName) {
             case "buffered" -> Delivery.BUFFERED;
             case "acked" -> Delivery.ACKED;
             default -> throw new IllegalArgumentException("shortlink.clicks.delivery must be buffered or acked, was "
                     + deliveryName);
         };
-        Duration ackTimeout = duration(s.get("clicks.ack-timeout"), Duration.ofSeconds(3));
-        Duration eventRetention = duration(s.get("clicks.events-retention"), Duration.ofDays(1));
+        Duration eventRetention = duration(s.get("clicks.events-retention"));
         if (eventRetention.compareTo(Duration.ofHours(1)) < 0) {
             throw new IllegalArgumentException("shortlink.clicks.events-retention must be at least PT1H (a replayed "
                     + "click must still find its original), was " + eventRetention);
         }
-        return new ShortlinkConfig(stack, baseUrl, codeLength, urlPolicy, database,
-                s.get("cache.enabled").asBoolean().orElse(true), cache, clickMode, clicks,
-                Path.of(s.get("clicks.quarantine-file").asString().orElse("./data/quarantine/clicks.jsonl")),
-                eventRetention, delivery, ackTimeout, KafkaSettings.from(s.get("kafka")),
-                duration(s.get("shutdown.drain-delay"), Duration.ofSeconds(1)),
-                s.get("access-log").asBoolean().orElse(false));
+        return new ShortlinkConfig(stack, baseUrl, codeLength, urlPolicy, DatabaseConfig.from(s.get("database")),
+                bool(s.get("cache.enabled")), cache, clickMode, clicks,
+                Path.of(string(s.get("clicks.quarantine-file"))), eventRetention, delivery,
+                duration(s.get("clicks.ack-timeout")), KafkaSettings.from(s.get("kafka")),
+                duration(s.get("shutdown.drain-delay")), bool(s.get("access-log")));
     }
 
     private static URI baseUrl(Optional<String> configured, int port) {
@@ -215,14 +211,44 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
         return uri;
     }
 
-    private static Duration duration(Config node, Duration fallback) {
-        return node.asString().map(v -> {
-            try {
-                return Duration.parse(v);
-            } catch (RuntimeException e) {
-                throw new IllegalArgumentException(node.key() + " must be an ISO-8601 duration such as PT0.1S, was " + v, e);
-            }
-        }).orElse(fallback);
+    /** A setting the server requires: application.yaml holds its default, so absence is a broken file. */
+    static String string(Config node) {
+        return node.asString().orElseThrow(() -> new IllegalStateException(
+                node.key() + " is not set: application.yaml holds the server's defaults (is it on the classpath?)"));
+    }
+
+    static int integer(Config node) {
+        String value = string(node);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(node.key() + " must be an integer, was " + value, e);
+        }
+    }
+
+    static boolean bool(Config node) {
+        String value = string(node);
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(node.key() + " must be true or false, was " + value);
+        };
+    }
+
+    static Duration duration(Config node) {
+        return parseDuration(node, string(node));
+    }
+
+    private static Duration duration(Config node, Duration libraryDefault) {
+        return node.asString().map(v -> parseDuration(node, v)).orElse(libraryDefault);
+    }
+
+    private static Duration parseDuration(Config node, String value) {
+        try {
+            return Duration.parse(value);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(node.key() + " must be an ISO-8601 duration such as PT0.1S, was " + value, e);
+        }
     }
 
     String shortUrl(String code) {

@@ -3,8 +3,16 @@ package io.shortlink.server;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -44,6 +52,45 @@ final class ShortlinkConfigTest {
                 () -> ShortlinkConfig.from(with("shortlink.database.pool-size", "0"), "embedded"));
 
         assertTrue(e.getMessage().contains("pool-size"), e.getMessage());
+    }
+
+    /**
+     * application.yaml shows a library's default as a line starting with {@code #: }; such a line,
+     * set, must change nothing, or the file tells operators a default the code does not use.
+     */
+    @Test
+    void everyDefaultShownInApplicationYaml_isTheDefaultTheCodeUses(@TempDir Path dir) throws IOException {
+        String yaml;
+        try (InputStream in = ShortlinkConfigTest.class.getResourceAsStream("/application.yaml")) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Matcher shown = Pattern.compile("(?m)^(\\s*)#: ").matcher(yaml);
+        String everyDefaultSet = shown.replaceAll("$1");
+        long lines = Pattern.compile("(?m)^\\s*#: ").matcher(yaml).results().count();
+        Path file = Files.writeString(dir.resolve("application.yaml"), everyDefaultSet);
+
+        ShortlinkConfig asShipped = ShortlinkConfig.from(with("unrelated.key", "x"), "embedded");
+        ShortlinkConfig withEverySet = ShortlinkConfig.from(Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.file(file))
+                .build(), "embedded");
+
+        assertTrue(lines >= 20, "application.yaml shows the libraries' defaults, found " + lines);
+        assertEquals(asShipped, withEverySet);
+    }
+
+    @Test
+    void aServerSettingMissing_failsStartUp_namingTheKey() {
+        Config noFile = Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.create(Map.of("server.port", "8080")))
+                .build();
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ShortlinkConfig.from(noFile, "embedded"));
+
+        assertTrue(e.getMessage().startsWith("shortlink.") && e.getMessage().contains("application.yaml"), e.getMessage());
     }
 
     private static Config with(String key, String value) {

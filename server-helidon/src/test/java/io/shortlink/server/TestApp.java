@@ -61,11 +61,7 @@ final class TestApp {
         values.putAll(overrides);
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         sources.add(ConfigSources.create(values));
-        sources.add(ConfigSources.classpath("application-" + stack + ".yaml").optional());
-        for (String under : Main.STACKS.getOrDefault(stack, List.of())) {
-            sources.add(ConfigSources.classpath("application-" + under + ".yaml"));
-        }
-        sources.add(ConfigSources.classpath("application.yaml"));
+        sources.addAll(Main.profiles(stack));
         return Config.builder()
                 .disableSystemPropertiesSource()
                 .disableEnvironmentVariablesSource()
