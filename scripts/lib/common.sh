@@ -34,3 +34,16 @@ shortlink_find_maven() {
         sudo apt-get update -qq && sudo apt-get install -y -qq maven >/dev/null
     fi
 }
+
+# Sets SHORTLINK_TOOLS_CP, the class path of the measurement tools (tools/: NoopServer, SeedData,
+# QueryTiming) beside the server's jar, whose manifest brings the libraries; builds both jars
+# (tests skipped) when one is missing.
+shortlink_tools_classpath() {
+    local server=server-helidon/target/shortlink-server.jar tools=tools/target/shortlink-tools.jar
+    if [ ! -f "$server" ] || [ ! -f "$tools" ]; then
+        shortlink_find_maven
+        echo "shortlink: building the server and the tools (tests skipped)..." >&2
+        mvn -B -q -Dmaven.test.skip=true package -pl tools -am
+    fi
+    SHORTLINK_TOOLS_CP="$tools:$server"
+}

@@ -21,6 +21,7 @@ from . import system as S
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 LUA = os.path.join("scripts", "wrk", "mix.lua")
 JAR = os.path.join("server-helidon", "target", "shortlink-server.jar")
+TOOLS_JAR = os.path.join("tools", "target", "shortlink-tools.jar")
 DEFAULT_CODES = os.path.join("build", "seed", "codes.txt")
 OUT_DIR = os.path.join("build", "loadtest")
 WRK_TIMEOUT_S = 10          # wrk --timeout: answers slower than this leave the histogram (and count as timeouts)
@@ -215,9 +216,10 @@ def enrich(step_result):
 # ---- servers --------------------------------------------------------------------------------------
 
 def start_noop(ctx, server_pid):
-    if not os.path.exists(os.path.join(ROOT, JAR)):
-        raise RunFailed("%s is missing: build it first (cd %s && mvn -B -q -o -Dmaven.test.skip=true package "
-                        "-pl server-helidon -am, with JAVA_HOME on a JDK 21+)" % (JAR, ROOT))
+    for jar in (JAR, TOOLS_JAR):
+        if not os.path.exists(os.path.join(ROOT, jar)):
+            raise RunFailed("%s is missing: build it first (cd %s && mvn -B -q -o -Dmaven.test.skip=true package "
+                            "-pl tools -am, with JAVA_HOME on a JDK 21+)" % (jar, ROOT))
     java, version = S.find_java()
     if not java:
         raise RunFailed("no JDK 21+ found for the no-op server (set JAVA_HOME)")
@@ -231,7 +233,7 @@ def start_noop(ctx, server_pid):
     cpus = S.affinity(server_pid) if server_pid else None
     port = S.free_port()
     logf = open(ctx.base + "-noop.log", "w")
-    argv = [java] + flags + ["-cp", JAR, "io.shortlink.server.NoopServer", str(port)]
+    argv = [java] + flags + ["-cp", TOOLS_JAR + os.pathsep + JAR, "io.shortlink.tools.NoopServer", str(port)]
 
     def pin():
         if cpus:

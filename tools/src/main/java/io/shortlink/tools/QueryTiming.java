@@ -1,10 +1,13 @@
-package io.shortlink.server;
+package io.shortlink.tools;
 
-import io.shortlink.core.jdbc.JdbcClickLedger;
 import io.helidon.dbclient.DbClient;
 import io.shortlink.core.ClickBatch;
 import io.shortlink.core.ClickCount;
+import io.shortlink.core.ClickStats;
+import io.shortlink.core.LinkStore;
 import io.shortlink.core.ShortCode;
+import io.shortlink.core.jdbc.JdbcClickLedger;
+import io.shortlink.server.StackDatabase;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,7 @@ import java.util.function.IntConsumer;
  * the baseline: a {@code SELECT 1} round trip on the same path. Not a test: a measurement
  * (shared/PERF.md), run by {@code scripts/query-timing} after {@code scripts/seed-data}.
  *
- * <pre>java -cp shortlink-server.jar io.shortlink.server.QueryTiming [--stack phase1] [--codes build/seed/codes.txt] [--iterations 5000]</pre>
+ * <pre>java -cp shortlink-tools.jar:shortlink-server.jar io.shortlink.tools.QueryTiming [--stack phase1] [--codes build/seed/codes.txt] [--iterations 5000]</pre>
  */
 public final class QueryTiming {
 
@@ -44,16 +47,13 @@ public final class QueryTiming {
         if (codes.length == 0) {
             throw new IllegalStateException(codesFile + " has no codes: run scripts/seed-data first");
         }
-        ShortlinkConfig config = ShortlinkConfig.from(Main.config(stack), stack);
         SplittableRandom random = new SplittableRandom(42);
         long nowMinute = Instant.now().getEpochSecond() / 60;
-        try (Database database = Database.open(config.database())) {
+        try (StackDatabase database = StackDatabase.open(stack)) {
             DbClient db = database.dbClient();
-            DbLinkStore store = new DbLinkStore(db);
-            DbClickStats stats = new DbClickStats(db);
-            JdbcClickLedger ledger = JdbcClickLedger.builder(database.dataSource())
-                    .dialect(JdbcClickLedger.Dialect.of(config.database().url()))
-                    .build();
+            LinkStore store = database.links();
+            ClickStats stats = database.stats();
+            JdbcClickLedger ledger = database.ledger();
             List<Row> rows = new ArrayList<>();
             rows.add(time("baseline: SELECT 1 (DbClient)", iterations,
                     i -> db.execute().get("SELECT 1 AS one").orElseThrow()));
@@ -84,7 +84,7 @@ public final class QueryTiming {
                 System.out.printf("| %s | %d | %.3f | %.3f | %.3f |%n", row.name, row.n, row.p50, row.p99, row.max);
             }
             System.out.printf("%nstack=%s database=%s codes=%d iterations=%d (each after %d warm-up runs)%n",
-                    stack, config.database().url().replaceAll("\\?.*", ""), codes.length, iterations, iterations / 5);
+                    stack, database.url(), codes.length, iterations, iterations / 5);
         }
     }
 

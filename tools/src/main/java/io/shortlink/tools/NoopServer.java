@@ -1,4 +1,4 @@
-package io.shortlink.server;
+package io.shortlink.tools;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -12,7 +12,7 @@ import io.helidon.webserver.WebServer;
  * touching no database and recording no click. Load figures of the real server are reported as a
  * ratio to this one, measured in the same run (shared/PERF.md).
  *
- * <p>{@code java -cp shortlink-server.jar io.shortlink.server.NoopServer [port]} (default 8081,
+ * <p>{@code java -cp tools/target/shortlink-tools.jar:server-helidon/target/shortlink-server.jar io.shortlink.tools.NoopServer [port]} (default 8081,
  * or {@code NOOP_PORT}). The API routes answer constants too, so a load profile's mix runs
  * unchanged against it.
  */

@@ -1,6 +1,7 @@
-package io.shortlink.server;
+package io.shortlink.tools;
 
 import io.shortlink.core.CodeGenerator;
+import io.shortlink.server.StackDatabase;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import java.util.List;
  * Fills a stack's database with links for load tests, in bulk, and writes their codes in rank
  * order (line 1 is the most popular under the load runners' Zipf draw).
  *
- * <pre>java -cp shortlink-server.jar io.shortlink.server.SeedData [--stack phase1] [--links 100000] [--codes build/seed/codes.txt]</pre>
+ * <pre>java -cp shortlink-tools.jar:shortlink-server.jar io.shortlink.tools.SeedData [--stack phase1] [--links 100000] [--codes build/seed/codes.txt]</pre>
  *
  * Run it through {@code scripts/seed-data}. It writes directly to the database (the server may be
  * running: new codes are not in its cache yet, so they cost one lookup each), in batches of 5,000
@@ -44,11 +45,10 @@ public final class SeedData {
         if (links < 1 || links > 50_000_000) {
             throw new IllegalArgumentException("--links must be 1..50,000,000, was " + links);
         }
-        ShortlinkConfig config = ShortlinkConfig.from(Main.config(stack), stack);
         long started = System.nanoTime();
         List<String> codes;
-        try (Database database = Database.open(config.database())) {
-            codes = insert(database, links, config.codeLength());
+        try (StackDatabase database = StackDatabase.open(stack)) {
+            codes = insert(database, links);
         }
         Files.createDirectories(codesFile.toAbsolutePath().getParent());
         Files.write(codesFile, codes);
@@ -56,13 +56,13 @@ public final class SeedData {
                 codes.size(), stack, (System.nanoTime() - started) / 1e9, codesFile);
     }
 
-    private static List<String> insert(Database database, int links, int codeLength) throws SQLException, IOException {
-        CodeGenerator generator = CodeGenerator.secure(codeLength);
+    private static List<String> insert(StackDatabase database, int links) throws SQLException, IOException {
+        CodeGenerator generator = CodeGenerator.secure(database.codeLength());
         List<String> all = new ArrayList<>(links);
         long createdAt = System.currentTimeMillis();
         try (Connection c = database.dataSource().getConnection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement insert = c.prepareStatement(DbLinkStore.INSERT);
+            try (PreparedStatement insert = c.prepareStatement(StackDatabase.INSERT_LINK);
                  PreparedStatement count = c.prepareStatement(
                          "UPDATE counters SET total = total + ? WHERE name = 'links' AND slot = 0")) {
                 while (all.size() < links) {
