@@ -235,14 +235,19 @@ final class TieredLinkCacheTest {
 
     private CompletableFuture<Optional<Link>> resolveOnAnotherThread(ShortCode code) {
         CompletableFuture<Optional<Link>> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
+        resolveOnAnotherThread(code, result);
+        return result;
+    }
+
+    /** Starts a daemon thread that resolves {@code code} into {@code result}, its answer or its failure. */
+    private Thread resolveOnAnotherThread(ShortCode code, CompletableFuture<Optional<Link>> result) {
+        return Thread.ofPlatform().daemon().start(() -> {
             try {
                 result.complete(cache.resolve(code));
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
         });
-        return result;
     }
 
     /**
@@ -255,13 +260,7 @@ final class TieredLinkCacheTest {
         for (int i = 0; i < n; i++) {
             CompletableFuture<Optional<Link>> result = new CompletableFuture<>();
             results.add(result);
-            threads.add(Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    result.complete(cache.resolve(code));
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
-                }
-            }));
+            threads.add(resolveOnAnotherThread(code, result));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (Thread thread : threads) {
