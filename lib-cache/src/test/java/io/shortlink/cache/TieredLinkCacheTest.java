@@ -6,16 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortlink.core.Link;
-import io.shortlink.core.MetricsListener;
 import io.shortlink.core.ShortCode;
 import io.shortlink.core.StoreUnavailableException;
+import io.shortlink.core.testing.CountingMetrics;
+import io.shortlink.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -27,8 +27,8 @@ final class TieredLinkCacheTest {
     private static final ShortCode CODE = new ShortCode("aB3dE7x");
 
     private final InMemoryLinkStore store = new InMemoryLinkStore();
-    private final MutableClock clock = new MutableClock(START);
-    private final RecordingMetrics metrics = new RecordingMetrics();
+    private final ManualClock clock = new ManualClock(START);
+    private final CountingMetrics metrics = new CountingMetrics();
     private final TieredLinkCache cache = TieredLinkCache.builder(store)
             .config(new CacheConfig(1_000, L1_TTL, NEGATIVE_TTL))
             .metrics(metrics)
@@ -52,7 +52,7 @@ final class TieredLinkCacheTest {
         cache.resolve(CODE);
         cache.resolve(CODE);
 
-        assertEquals(List.of("l1:miss", "l1:hit"), metrics.lookups);
+        assertEquals(List.of("l1:miss", "l1:hit"), metrics.lookups());
     }
 
     @Test
@@ -235,14 +235,19 @@ final class TieredLinkCacheTest {
 
     private CompletableFuture<Optional<Link>> resolveOnAnotherThread(ShortCode code) {
         CompletableFuture<Optional<Link>> result = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().start(() -> {
+        resolveOnAnotherThread(code, result);
+        return result;
+    }
+
+    /** Starts a daemon thread that resolves {@code code} into {@code result}, its answer or its failure. */
+    private Thread resolveOnAnotherThread(ShortCode code, CompletableFuture<Optional<Link>> result) {
+        return Thread.ofPlatform().daemon().start(() -> {
             try {
                 result.complete(cache.resolve(code));
             } catch (Throwable t) {
                 result.completeExceptionally(t);
             }
         });
-        return result;
     }
 
     /**
@@ -255,13 +260,7 @@ final class TieredLinkCacheTest {
         for (int i = 0; i < n; i++) {
             CompletableFuture<Optional<Link>> result = new CompletableFuture<>();
             results.add(result);
-            threads.add(Thread.ofPlatform().daemon().start(() -> {
-                try {
-                    result.complete(cache.resolve(code));
-                } catch (Throwable t) {
-                    result.completeExceptionally(t);
-                }
-            }));
+            threads.add(resolveOnAnotherThread(code, result));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (Thread thread : threads) {
@@ -276,14 +275,5 @@ final class TieredLinkCacheTest {
     private static Throwable failureOf(CompletableFuture<?> result) throws Exception {
         ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS));
         return e.getCause();
-    }
-
-    private static final class RecordingMetrics implements MetricsListener {
-        final List<String> lookups = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void cacheLookup(String tier, boolean hit) {
-            lookups.add(tier + ":" + (hit ? "hit" : "miss"));
-        }
     }
 }

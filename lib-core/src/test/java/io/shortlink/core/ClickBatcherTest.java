@@ -1,10 +1,19 @@
 package io.shortlink.core;
 
+import static io.shortlink.core.testing.CountingMetrics.Total.ACCEPTED;
+import static io.shortlink.core.testing.CountingMetrics.Total.ALREADY_APPLIED;
+import static io.shortlink.core.testing.CountingMetrics.Total.DROPPED;
+import static io.shortlink.core.testing.CountingMetrics.Total.FAILED_BATCHES;
+import static io.shortlink.core.testing.CountingMetrics.Total.PERSISTED;
+import static io.shortlink.core.testing.CountingMetrics.Total.QUARANTINED;
+import static io.shortlink.core.testing.CountingMetrics.Total.UNDELIVERED;
+import static io.shortlink.core.testing.CountingMetrics.Total.WORKER_RESTARTS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shortlink.core.testing.CountingMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,7 +75,7 @@ final class ClickBatcherTest {
         batcher.close();
 
         assertEquals(List.of(List.of(count(A, T0, 1_000))), ledger.appliedCounts());
-        assertEquals(1_000, metrics.persisted.get());
+        assertEquals(1_000, metrics.get(PERSISTED));
     }
 
     @Test
@@ -170,8 +179,8 @@ final class ClickBatcherTest {
         assertFalse(batcher.append(Click.of(new ShortCode("dddd444"), T0)));
         assertFalse(batcher.append(Click.of(A, T0.plusSeconds(60))), "a new minute is a new key");
 
-        assertEquals(3, metrics.accepted.get());
-        assertEquals(2, metrics.dropped.get());
+        assertEquals(3, metrics.get(ACCEPTED));
+        assertEquals(2, metrics.get(DROPPED));
     }
 
     @Test
@@ -183,7 +192,7 @@ final class ClickBatcherTest {
 
         click(batcher, A, T0, 1_000);
 
-        assertEquals(0, metrics.dropped.get());
+        assertEquals(0, metrics.get(DROPPED));
     }
 
     @Test
@@ -217,8 +226,8 @@ final class ClickBatcherTest {
         assertEquals(2, ledger.attempts());
         assertEquals(ledger.attemptedIds().get(0), ledger.attemptedIds().get(1));
         assertEquals(3, ledger.totalClicks());
-        assertEquals(1, metrics.batchesFailed.get());
-        assertEquals(3, metrics.persisted.get());
+        assertEquals(1, metrics.get(FAILED_BATCHES));
+        assertEquals(3, metrics.get(PERSISTED));
     }
 
     @Test
@@ -282,7 +291,7 @@ final class ClickBatcherTest {
 
         assertEquals(60_001, ledger.totalClicks());
         assertEquals(Map.of(A, 30_001L, B, 30_000L), ledger.clicksByCode());
-        assertEquals(0, metrics.undelivered.get());
+        assertEquals(0, metrics.get(UNDELIVERED));
     }
 
     @Test
@@ -297,8 +306,8 @@ final class ClickBatcherTest {
         batcher.sendIfReady();
 
         assertEquals(7, ledger.totalClicks(), "applied by the first attempt only");
-        assertEquals(7, metrics.persisted.get());
-        assertEquals(7, metrics.alreadyApplied.get());
+        assertEquals(7, metrics.get(PERSISTED));
+        assertEquals(7, metrics.get(ALREADY_APPLIED));
         assertEquals(0, batcher.backlog().clicks());
     }
 
@@ -319,7 +328,7 @@ final class ClickBatcherTest {
         assertEquals(14, ledger.totalClicks());
         assertEquals(1, quarantined.size());
         assertEquals(List.of(count(poison, T0, 5)), quarantined.getFirst().counts());
-        assertEquals(5, metrics.quarantined.get());
+        assertEquals(5, metrics.get(QUARANTINED));
         assertTrue(ledger.attempts() <= 2 * 3 + 1, "a bisection, not a count at a time: " + ledger.attempts());
     }
 
@@ -353,8 +362,8 @@ final class ClickBatcherTest {
         int budget = ClickBatcher.REFUSAL_BUDGET_PER_LEVEL * 13;   // 5,000 counts: 13 halvings
         assertEquals(1 + budget, ledger.attempts(), "the batch, then the search's budget: not 10,000 transactions");
         assertEquals(5_000, quarantined.stream().mapToLong(ClickBatch::clicks).sum(), "each count set aside once");
-        assertEquals(5_000, metrics.quarantined.get());
-        assertEquals(0, metrics.undelivered.get());
+        assertEquals(5_000, metrics.get(QUARANTINED));
+        assertEquals(0, metrics.get(UNDELIVERED));
         assertEquals(0, batcher.backlog().clicks());
     }
 
@@ -374,7 +383,7 @@ final class ClickBatcherTest {
 
         assertEquals(Map.of(quiet, 1L), ledger.clicksByCode());
         assertEquals(2, quarantined.size(), "each refused count set aside once");
-        assertEquals(2, metrics.quarantined.get());
+        assertEquals(2, metrics.get(QUARANTINED));
         assertTrue(ledger.attempts() <= 5, "the batch, its halves, the second half's halves: " + ledger.attempts());
     }
 
@@ -395,7 +404,7 @@ final class ClickBatcherTest {
         batcher.close();
 
         assertEquals(6, ledger.totalClicks(), "every good count applied");
-        assertEquals(2, metrics.quarantined.get(), "only the refused counts set aside");
+        assertEquals(2, metrics.get(QUARANTINED), "only the refused counts set aside");
     }
 
     @Test
@@ -410,7 +419,7 @@ final class ClickBatcherTest {
 
         batcher.close();
 
-        assertEquals(2, metrics.quarantined.get());
+        assertEquals(2, metrics.get(QUARANTINED));
         assertEquals(Map.of(B, 1L), ledger.clicksByCode());
     }
 
@@ -426,7 +435,7 @@ final class ClickBatcherTest {
             assertTrue(batcher.flush(Duration.ofSeconds(5)));
         }
 
-        assertEquals(1, metrics.restarts.get());
+        assertEquals(1, metrics.get(WORKER_RESTARTS));
         assertEquals(Map.of(A, 4L), ledger.clicksByCode());
     }
 
@@ -441,8 +450,8 @@ final class ClickBatcherTest {
             assertTrue(batcher.flush(Duration.ofSeconds(5)));
         }
 
-        assertEquals(ClickBatcher.ERRORS_BEFORE_REFUSAL, metrics.restarts.get());
-        assertEquals(1, metrics.quarantined.get());
+        assertEquals(ClickBatcher.ERRORS_BEFORE_REFUSAL, metrics.get(WORKER_RESTARTS));
+        assertEquals(1, metrics.get(QUARANTINED));
         assertEquals(Map.of(B, 1L), ledger.clicksByCode());
     }
 
@@ -482,9 +491,9 @@ final class ClickBatcherTest {
         batcher.close();
 
         assertEquals(5, ledger.totalClicks());
-        assertEquals(0, metrics.undelivered.get());
+        assertEquals(0, metrics.get(UNDELIVERED));
         assertFalse(batcher.append(Click.of(A, T0)));
-        assertEquals(1, metrics.dropped.get());
+        assertEquals(1, metrics.get(DROPPED));
     }
 
     @Test
@@ -508,7 +517,7 @@ final class ClickBatcherTest {
 
         batcher.close();
 
-        assertEquals(7, metrics.undelivered.get());
+        assertEquals(7, metrics.get(UNDELIVERED));
         assertEquals(0, ledger.totalClicks());
         assertTrue(ledger.attempts() > 1, "it kept trying");
         assertFalse(batcher.append(Click.of(A, T0)));
@@ -572,8 +581,8 @@ final class ClickBatcherTest {
         }
 
         assertEquals(threads * perThread, ledger.totalClicks());
-        assertEquals(threads * perThread, metrics.accepted.get());
-        assertEquals(0, metrics.dropped.get());
+        assertEquals(threads * perThread, metrics.get(ACCEPTED));
+        assertEquals(0, metrics.get(DROPPED));
         assertTrue(ledger.applied().stream().allMatch(b -> b.counts().size() <= config.batchKeys()));
     }
 
@@ -605,8 +614,8 @@ final class ClickBatcherTest {
         }
 
         assertEquals(threads * perThread, ledger.totalClicks() + refused.get());
-        assertEquals(refused.get(), metrics.dropped.get());
-        assertEquals(ledger.totalClicks(), metrics.accepted.get());
+        assertEquals(refused.get(), metrics.get(DROPPED));
+        assertEquals(ledger.totalClicks(), metrics.get(ACCEPTED));
         assertNotEquals(0, ledger.totalClicks());
     }
 }

@@ -1,12 +1,12 @@
 package io.shortlink.core;
 
 import io.shortlink.core.memory.InMemoryStore;
+import io.shortlink.core.testing.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -237,24 +237,6 @@ final class ShortenerTest {
         @Override
         public synchronized void invalidate(ShortCode code) {
             remembered.remove(code);
-        }
-    }
-
-    /** A wall clock that moves only when told. */
-    static final class ManualClock implements InstantSource {
-        private volatile Instant now;
-
-        ManualClock(Instant start) {
-            this.now = start;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
         }
     }
 }

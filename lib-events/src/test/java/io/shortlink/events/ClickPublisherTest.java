@@ -2,8 +2,8 @@ package io.shortlink.events;
 
 import io.shortlink.core.Click;
 import io.shortlink.core.ClickSink;
-import io.shortlink.core.MetricsListener;
 import io.shortlink.core.ShortCode;
+import io.shortlink.core.testing.CountingMetrics;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -24,9 +24,13 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
+import static io.shortlink.core.testing.CountingMetrics.Total.ACK_TIMEOUTS;
+import static io.shortlink.core.testing.CountingMetrics.Total.DROPPED;
+import static io.shortlink.core.testing.CountingMetrics.Total.PUBLISHED;
+import static io.shortlink.core.testing.CountingMetrics.Total.REPLAYED;
+import static io.shortlink.core.testing.CountingMetrics.Total.SPILLED;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,7 +48,7 @@ final class ClickPublisherTest {
 
     @TempDir
     Path spillDir;
-    private final Counts metrics = new Counts();
+    private final CountingMetrics metrics = new CountingMetrics();
     private final List<ClickPublisher> opened = new ArrayList<>();
 
     @AfterEach
@@ -114,8 +118,8 @@ final class ClickPublisherTest {
         assertEquals("clicks", first.topic());
         assertArrayEquals(ClickCodec.encodeKey(CODE), first.key());
         assertEquals(clicks.getFirst(), ClickCodec.decode(first.value()));
-        assertEquals(100, metrics.published.get());
-        assertEquals(0, metrics.spilled.get());
+        assertEquals(100, metrics.get(PUBLISHED));
+        assertEquals(0, metrics.get(SPILLED));
     }
 
     @Test
@@ -129,7 +133,7 @@ final class ClickPublisherTest {
         while (kafka.errorNext(new TimeoutException("broker gone (test)"))) {
             // every pending send fails, as when the delivery timeout passes
         }
-        await("50 spilled", () -> metrics.spilled.get() == 50);
+        await("50 spilled", () -> metrics.get(SPILLED) == 50);
         assertTrue(publisher.isSpilling());
         kafka.clear();
 
@@ -137,7 +141,7 @@ final class ClickPublisherTest {
         while (kafka.completeNext()) {
             // Kafka is back: the replay is acknowledged
         }
-        await("replayed", () -> metrics.replayed.get() == 50);
+        await("replayed", () -> metrics.get(REPLAYED) == 50);
 
         Set<UUID> expected = new HashSet<>();
         clicks.forEach(c -> expected.add(c.eventId()));
@@ -153,12 +157,12 @@ final class ClickPublisherTest {
         ClickPublisher publisher = start(config(), kafka);
 
         clicks(20).forEach(publisher::append);
-        await("20 spilled", () -> metrics.spilled.get() == 20);
+        await("20 spilled", () -> metrics.get(SPILLED) == 20);
         kafka.sendException = null;
 
-        await("replayed once Kafka takes sends again", () -> metrics.replayed.get() == 20);
+        await("replayed once Kafka takes sends again", () -> metrics.get(REPLAYED) == 20);
         assertEquals(20, kafka.history().size());
-        assertEquals(0, metrics.dropped.get());
+        assertEquals(0, metrics.get(DROPPED));
     }
 
     @Test
@@ -175,7 +179,7 @@ final class ClickPublisherTest {
         ClickPublisher publisher = start(config(), kafka);
 
         assertEquals(ClickSink.Ack.DURABLE, publisher.appendAcknowledged(clicks(1).getFirst(), Duration.ofSeconds(5)));
-        assertEquals(1, metrics.spilled.get());
+        assertEquals(1, metrics.get(SPILLED));
     }
 
     @Test
@@ -183,7 +187,7 @@ final class ClickPublisherTest {
         ClickPublisher publisher = start(config(), producer(false));   // sends never complete
 
         assertEquals(ClickSink.Ack.PENDING, publisher.appendAcknowledged(clicks(1).getFirst(), Duration.ofMillis(50)));
-        assertEquals(1, metrics.ackTimeouts.get());
+        assertEquals(1, metrics.get(ACK_TIMEOUTS));
     }
 
     @Test
@@ -197,13 +201,13 @@ final class ClickPublisherTest {
         assertEquals(ClickSink.Ack.DURABLE, publisher.appendAcknowledged(click, Duration.ofSeconds(5)));
         long waitedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         assertTrue(waitedMs >= 30, "answered by the spill only once Kafka was overdue, after " + waitedMs + " ms");
-        assertEquals(1, metrics.spilled.get());
+        assertEquals(1, metrics.get(SPILLED));
         assertTrue(publisher.isSpilling(), "what follows goes to the spill until Kafka answers again");
 
         // Kafka's late answer is a failure: the click is in the spill already, and stays there once.
         assertTrue(kafka.errorNext(new TimeoutException("delivery timeout (test)")));
         assertTrue(publisher.flush(Duration.ofSeconds(5)));
-        assertEquals(1, metrics.spilled.get());
+        assertEquals(1, metrics.get(SPILLED));
         assertEquals(Set.of(click.eventId()), ids(kafka.history()), "only this click's id ever sent");
     }
 
@@ -220,7 +224,7 @@ final class ClickPublisherTest {
 
         MockProducer<byte[], byte[]> kafka = producer(true);
         start(config(), kafka);
-        await("replayed by the next publisher", () -> metrics.replayed.get() == 30);
+        await("replayed by the next publisher", () -> metrics.get(REPLAYED) == 30);
         Set<UUID> expected = new HashSet<>();
         clicks.forEach(c -> expected.add(c.eventId()));
         assertEquals(expected, ids(kafka.history()));
@@ -256,7 +260,7 @@ final class ClickPublisherTest {
 
         assertEquals(5, refused, "refused only once the queue stayed full for the offer timeout");
         assertTrue(accepted >= 1_024, "accepted " + accepted);
-        assertEquals(5, metrics.dropped.get());
+        assertEquals(5, metrics.get(DROPPED));
         assertTrue(publisher.flush(Duration.ofSeconds(10)));
         assertEquals(accepted, kafka.history().size(), "every accepted click published");
     }
@@ -270,39 +274,5 @@ final class ClickPublisherTest {
         assertEquals(1, senders.size());
         assertTrue(senders.getFirst().isDaemon());
         assertFalse(senders.getFirst().isVirtual());
-    }
-
-    /** What the publisher reports. */
-    private static final class Counts implements MetricsListener {
-        final AtomicLong published = new AtomicLong();
-        final AtomicLong spilled = new AtomicLong();
-        final AtomicLong replayed = new AtomicLong();
-        final AtomicLong dropped = new AtomicLong();
-        final AtomicLong ackTimeouts = new AtomicLong();
-
-        @Override
-        public void clicksPublished(long count) {
-            published.addAndGet(count);
-        }
-
-        @Override
-        public void clicksSpilled(long count) {
-            spilled.addAndGet(count);
-        }
-
-        @Override
-        public void clicksReplayed(long count) {
-            replayed.addAndGet(count);
-        }
-
-        @Override
-        public void clickDropped() {
-            dropped.incrementAndGet();
-        }
-
-        @Override
-        public void clickAckTimedOut() {
-            ackTimeouts.incrementAndGet();
-        }
     }
 }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import static io.shortlink.server.RedirectsUnderLoad.SETTLE_WITHIN;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,13 +33,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 final class AckedServerKilledIT {
     private static final int LINKS = 100;
-    /** 100 users, one request each 200 ms: 500 redirects/s in all, for 20 s. */
-    private static final PacedLoad.Profile LOAD = PacedLoad.Profile.of(100, Duration.ofMillis(200), Duration.ofSeconds(20));
+    private static final PacedLoad.Profile LOAD = PacedLoad.Profile.fiveHundredPerSecond(Duration.ofSeconds(20));
     private static final Duration KILL_AT = Duration.ofSeconds(6);
     /** Below the publisher's delivery timeout (2 s): held clicks are neither acknowledged nor spilled yet. */
     private static final Duration BROKER_HELD = Duration.ofSeconds(1);
     private static final Duration READY_WITHIN = Duration.ofSeconds(30);
-    private static final Duration SETTLE_WITHIN = Duration.ofSeconds(60);
 
     private final List<ServerProcess> servers = new ArrayList<>();
 

@@ -1,10 +1,6 @@
 package io.shortlink.server;
 
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -13,28 +9,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Requests Helidon refuses before routing still get problem+json, not Helidon's plain text. */
-@ServerTest
-final class BeforeRoutingErrorsTest {
-    private static ShortlinkApp app;
+@ServedApp(clockAt = "2026-03-01T10:00:00Z")
+final class BeforeRoutingErrorsTest extends ServedAppTest {
     private final int port;
 
     BeforeRoutingErrorsTest(WebServer server) {
         this.port = server.port();
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder builder) {
-        app = TestApp.serve(builder, new TestApp.MovableClock(Instant.parse("2026-03-01T10:00:00Z")));
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
     }
 
     @Test

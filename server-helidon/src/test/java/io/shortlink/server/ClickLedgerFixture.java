@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.shortlink.core.ClickBatcher;
 import io.shortlink.core.jdbc.JdbcClickLedger;
+import io.shortlink.core.testing.CountingMetrics;
 
 import javax.sql.DataSource;
 import java.io.IOException;
@@ -42,7 +43,7 @@ final class ClickLedgerFixture implements AutoCloseable {
     private final FaultProxy proxy;
     private final Database database;
     private final CountingLedger ledger;
-    private final ClickPathMetrics metrics = new ClickPathMetrics();
+    private final CountingMetrics metrics = new CountingMetrics();
     private final AtomicReference<Runnable> beforeNextCommit = new AtomicReference<>();
 
     private ClickLedgerFixture(ClickTables tables, FaultProxy proxy, Database database) {
@@ -85,7 +86,7 @@ final class ClickLedgerFixture implements AutoCloseable {
         return ledger;
     }
 
-    ClickPathMetrics metrics() {
+    CountingMetrics metrics() {
         return metrics;
     }
 

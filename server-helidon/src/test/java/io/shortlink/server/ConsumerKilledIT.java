@@ -1,5 +1,6 @@
 package io.shortlink.server;
 
+import io.shortlink.core.testing.CountingMetrics;
 import io.shortlink.events.ClickPublisher;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.shortlink.server.ClickPathMetrics.Total.SPILLED;
+import static io.shortlink.core.testing.CountingMetrics.Total.SPILLED;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -158,7 +159,7 @@ final class ConsumerKilledIT {
 
     /** 100 clicks on each of the links, published in-process and flushed; the broker is up, nothing spills. */
     private void publish(TestKafka.Topic topic) throws InterruptedException {
-        ClickPathMetrics metrics = new ClickPathMetrics();
+        CountingMetrics metrics = new CountingMetrics();
         try (ClickPublisher publisher = ClickPublisher.builder(topic.publisher(dir.resolve("publisher-spill"))
                         .withOfferTimeout(Duration.ofSeconds(30)))
                 .metrics(metrics).start()) {

@@ -1,5 +1,6 @@
 package io.shortlink.server;
 
+import io.shortlink.core.testing.CountingMetrics;
 import io.shortlink.events.ClickConsumer;
 import io.shortlink.events.ClickPublisher;
 import io.shortlink.events.ClickPublisherConfig;
@@ -13,12 +14,12 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
-import static io.shortlink.server.ClickPathMetrics.Total.DROPPED;
-import static io.shortlink.server.ClickPathMetrics.Total.DUPLICATED;
-import static io.shortlink.server.ClickPathMetrics.Total.QUARANTINED;
-import static io.shortlink.server.ClickPathMetrics.Total.REPLAYED;
-import static io.shortlink.server.ClickPathMetrics.Total.SPILLED;
-import static io.shortlink.server.ClickPathMetrics.Total.UNDELIVERED;
+import static io.shortlink.core.testing.CountingMetrics.Total.DROPPED;
+import static io.shortlink.core.testing.CountingMetrics.Total.DUPLICATED;
+import static io.shortlink.core.testing.CountingMetrics.Total.QUARANTINED;
+import static io.shortlink.core.testing.CountingMetrics.Total.REPLAYED;
+import static io.shortlink.core.testing.CountingMetrics.Total.SPILLED;
+import static io.shortlink.core.testing.CountingMetrics.Total.UNDELIVERED;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +51,7 @@ final class KafkaBrokerKilledIT {
     @Test
     void brokerKilledMidStream_andRestarted_everyClickIsCountedOnce() throws Exception {
         LocalServices services = TestKafka.services();
-        ClickPathMetrics published = new ClickPathMetrics();
+        CountingMetrics published = new CountingMetrics();
         try (ClickLedgerFixture db = ClickLedgerFixture.open();
              TestKafka.Topic topic = TestKafka.createTopic("broker-killed");
              ClickConsumer consumer = topic.consumer(db.ledger(), db.metrics(), dir);
@@ -132,7 +133,7 @@ final class KafkaBrokerKilledIT {
                 assertTrue(spill.append(CLICK_SET.click(i)));
             }
         }
-        ClickPathMetrics metrics = new ClickPathMetrics();
+        CountingMetrics metrics = new CountingMetrics();
         int toAppend = 5_000;
         int accepted = 0;
         try (ClickPublisher publisher = ClickPublisher.builder(ClickPublisherConfig.defaults(nobodyListens())

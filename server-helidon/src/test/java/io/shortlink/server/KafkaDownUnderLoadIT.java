@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
+import static io.shortlink.server.RedirectsUnderLoad.SETTLE_WITHIN;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -39,7 +40,6 @@ final class KafkaDownUnderLoadIT {
     private static final Duration RESTART_ALLOWANCE = Duration.ofSeconds(25);
     /** Load after the broker is back, to see redirects and the click path then. */
     private static final Duration AFTER = Duration.ofSeconds(10);
-    private static final Duration SETTLE_WITHIN = Duration.ofSeconds(60);
 
     private static Phase3Server server;
     private final URI base;

@@ -2,7 +2,4 @@ package io.shortlink.server;
 
 /** LinksApiTest against MariaDB (run by scripts/test with the integration profile). */
 final class LinksApiIT extends LinksApiTest {
-    LinksApiIT(java.net.URI uri) {
-        super(uri);
-    }
 }

@@ -1,43 +1,20 @@
 package io.shortlink.server;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 
+import static io.shortlink.server.ServerAssertions.assertProblem;
 import static io.shortlink.server.TestApp.JsonRead.number;
 import static io.shortlink.server.TestApp.JsonRead.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ServerTest
-class LinksApiTest {
-    private static final TestApp.MovableClock CLOCK = new TestApp.MovableClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private static ShortlinkApp app;
-    private final TestApp.Client client;
-
-    LinksApiTest(URI uri) {
-        this.client = new TestApp.Client(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder builder) {
-        app = TestApp.serve(builder, CLOCK);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
-
+@ServedApp(clockAt = "2026-03-01T10:00:00Z")
+class LinksApiTest extends ServedAppTest {
     @Test
     void create_answers201_withLocationAndBody() {
         HttpResponse<String> res = client.postJson("/api/v1/links", "{\"url\":\"https://example.org/path?q=1#f\"}");
@@ -48,7 +25,7 @@ class LinksApiTest {
         assertEquals(TestApp.BASE_URL + "/api/v1/links/" + code, res.headers().firstValue("Location").orElseThrow());
         assertEquals(TestApp.BASE_URL + "/" + code, string(res.body(), "shortUrl"));
         assertEquals("https://example.org/path?q=1#f", string(res.body(), "url"));
-        assertEquals(CLOCK.instant().toString(), string(res.body(), "createdAt"));
+        assertEquals(clock().instant().toString(), string(res.body(), "createdAt"));
         assertTrue(TestApp.JsonRead.tree(res.body()).get("expiresAt").isNull());
     }
 
@@ -145,11 +122,11 @@ class LinksApiTest {
     void metadata_ofExpiredLink_isShown_asExpired() {
         HttpResponse<String> created = client.postJson("/api/v1/links", "{\"url\":\"https://example.org\",\"expiresAt\":\"2026-03-01T11:00:00Z\"}");
         String code = string(created.body(), "code");
-        CLOCK.advance(Duration.ofHours(2));
+        clock().advance(Duration.ofHours(2));
         try {
             assertEquals("expired", string(client.get("/api/v1/links/" + code).body(), "status"));
         } finally {
-            CLOCK.advance(Duration.ofHours(-2));
+            clock().advance(Duration.ofHours(-2));
         }
     }
 
@@ -189,13 +166,5 @@ class LinksApiTest {
     @Test
     void unknownApiPath_isA404Problem() {
         assertProblem(client.get("/api/v1/nothing/here"), 404, "not-found");
-    }
-
-    static void assertProblem(HttpResponse<String> res, int status, String type) {
-        assertEquals(status, res.statusCode(), res.body());
-        assertEquals("application/problem+json", res.headers().firstValue("Content-Type").orElse(null), res.body());
-        assertEquals("urn:shortlink:problem:" + type, string(res.body(), "type"), res.body());
-        assertEquals(status, number(res.body(), "status"));
-        assertTrue(string(res.body(), "title") != null && !string(res.body(), "title").isBlank());
     }
 }

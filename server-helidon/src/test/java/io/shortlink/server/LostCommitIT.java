@@ -4,6 +4,7 @@ import io.shortlink.core.Click;
 import io.shortlink.core.ClickBatcher;
 import io.shortlink.core.ClickBatcherConfig;
 import io.shortlink.core.ShortCode;
+import io.shortlink.core.testing.CountingMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,11 +19,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
-import static io.shortlink.server.ClickPathMetrics.Total.ALREADY_APPLIED;
-import static io.shortlink.server.ClickPathMetrics.Total.DROPPED;
-import static io.shortlink.server.ClickPathMetrics.Total.PERSISTED;
-import static io.shortlink.server.ClickPathMetrics.Total.QUARANTINED;
-import static io.shortlink.server.ClickPathMetrics.Total.UNDELIVERED;
+import static io.shortlink.core.testing.CountingMetrics.Total.ALREADY_APPLIED;
+import static io.shortlink.core.testing.CountingMetrics.Total.DROPPED;
+import static io.shortlink.core.testing.CountingMetrics.Total.PERSISTED;
+import static io.shortlink.core.testing.CountingMetrics.Total.QUARANTINED;
+import static io.shortlink.core.testing.CountingMetrics.Total.UNDELIVERED;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,7 +121,7 @@ final class LostCommitIT {
     /** Every click in each place the ledger writes it, once; nothing set aside, dropped or left undelivered. */
     private void assertCountedOnce(Map<String, Long> expected) throws Exception {
         ClickTables.Totals totals = db.totals();
-        ClickPathMetrics metrics = db.metrics();
+        CountingMetrics metrics = db.metrics();
         long clicks = sum(expected);
         assertAll(
                 () -> assertEquals(expected, totals.linkClicks(), "per link, link_clicks"),

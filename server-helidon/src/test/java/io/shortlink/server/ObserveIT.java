@@ -2,7 +2,4 @@ package io.shortlink.server;
 
 /** ObserveTest against MariaDB (run by scripts/test with the integration profile). */
 final class ObserveIT extends ObserveTest {
-    ObserveIT(java.net.URI uri) {
-        super(uri);
-    }
 }

@@ -1,37 +1,14 @@
 package io.shortlink.server;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ServerTest
-class ObserveTest {
-    private static ShortlinkApp app;
-    private final TestApp.Client client;
-
-    ObserveTest(URI uri) {
-        this.client = new TestApp.Client(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder builder) {
-        app = TestApp.serve(builder, new TestApp.MovableClock(Instant.parse("2026-03-01T10:00:00Z")));
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
-
+@ServedApp(clockAt = "2026-03-01T10:00:00Z")
+class ObserveTest extends ServedAppTest {
     @Test
     void health_isUp_andReadinessChecksTheDatabase() {
         HttpResponse<String> ready = client.get("/observe/health/ready");

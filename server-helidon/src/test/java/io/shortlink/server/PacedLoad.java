@@ -40,6 +40,11 @@ final class PacedLoad {
             return new Profile(users, pace, length, Duration.ofSeconds(2));
         }
 
+        /** The fault tests' load: 100 users, one request each 200 ms, 500 redirects/s in all, for {@code length}. */
+        static Profile fiveHundredPerSecond(Duration length) {
+            return of(100, Duration.ofMillis(200), length);
+        }
+
         /** Redirects per second in all. */
         double rate() {
             return users * 1e9 / pace.toNanos();

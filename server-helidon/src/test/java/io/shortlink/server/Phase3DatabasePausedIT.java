@@ -10,6 +10,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
+import static io.shortlink.server.RedirectsUnderLoad.SETTLE_WITHIN;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -25,11 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ServerTest
 final class Phase3DatabasePausedIT {
     private static final int LINKS = 200;
-    /** 100 users, one request each 200 ms: 500 redirects/s in all, for 30 s. */
-    private static final PacedLoad.Profile LOAD = PacedLoad.Profile.of(100, Duration.ofMillis(200), Duration.ofSeconds(30));
+    private static final PacedLoad.Profile LOAD = PacedLoad.Profile.fiveHundredPerSecond(Duration.ofSeconds(30));
     private static final Duration PAUSE_AT = Duration.ofSeconds(5);
     private static final Duration PAUSE_FOR = Duration.ofSeconds(20);
-    private static final Duration SETTLE_WITHIN = Duration.ofSeconds(60);
 
     private static Phase3Server server;
     private final URI base;

@@ -20,10 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import static io.shortlink.server.ClickPathMetrics.Total.DROPPED;
-import static io.shortlink.server.ClickPathMetrics.Total.PERSISTED;
-import static io.shortlink.server.ClickPathMetrics.Total.QUARANTINED;
-import static io.shortlink.server.ClickPathMetrics.Total.UNDELIVERED;
+import static io.shortlink.core.testing.CountingMetrics.Total.DROPPED;
+import static io.shortlink.core.testing.CountingMetrics.Total.PERSISTED;
+import static io.shortlink.core.testing.CountingMetrics.Total.QUARANTINED;
+import static io.shortlink.core.testing.CountingMetrics.Total.UNDELIVERED;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -2,7 +2,4 @@ package io.shortlink.server;
 
 /** RedirectTest against MariaDB (run by scripts/test with the integration profile). */
 final class RedirectIT extends RedirectTest {
-    RedirectIT(java.net.URI uri) {
-        super(uri);
-    }
 }

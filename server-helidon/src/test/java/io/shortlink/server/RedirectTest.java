@@ -1,42 +1,18 @@
 package io.shortlink.server;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 
-import static io.shortlink.server.LinksApiTest.assertProblem;
+import static io.shortlink.server.ServerAssertions.assertProblem;
 import static io.shortlink.server.TestApp.JsonRead.number;
 import static io.shortlink.server.TestApp.JsonRead.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ServerTest
-class RedirectTest {
-    private static final TestApp.MovableClock CLOCK = new TestApp.MovableClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private static ShortlinkApp app;
-    private final TestApp.Client client;
-
-    RedirectTest(URI uri) {
-        this.client = new TestApp.Client(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder builder) {
-        app = TestApp.serve(builder, CLOCK);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
-
+@ServedApp(clockAt = "2026-03-01T10:00:00Z")
+class RedirectTest extends ServedAppTest {
     @Test
     void redirect_answers302_toTheTarget_withNoCacheAndNoIndex() {
         String code = client.create("https://example.org/path?q=1#f");
@@ -90,13 +66,13 @@ class RedirectTest {
         String code = string(created.body(), "code");
         assertEquals(302, client.get("/" + code).statusCode());
 
-        CLOCK.advance(Duration.ofMinutes(30));
+        clock().advance(Duration.ofMinutes(30));
         try {
             assertProblem(client.get("/" + code), 410, "gone");
             assertTrue(app.clicks().flush(Duration.ofSeconds(10)));
             assertEquals(1, number(client.get("/api/v1/links/" + code).body(), "totalClicks"));
         } finally {
-            CLOCK.advance(Duration.ofMinutes(-30));
+            clock().advance(Duration.ofMinutes(-30));
         }
     }
 

@@ -27,6 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * }</pre>
  */
 final class RedirectsUnderLoad {
+    /** How long the fault tests give the click totals to settle once the load has stopped. */
+    static final Duration SETTLE_WITHIN = Duration.ofSeconds(60);
+
     private final URI base;
     private final TestApp.Client client;
     private final String[] codes;

@@ -1,6 +1,7 @@
 package io.shortlink.server;
 
 import io.shortlink.core.Click;
+import io.shortlink.core.testing.CountingMetrics;
 import io.shortlink.events.ClickConsumer;
 import io.shortlink.events.ClickPublisher;
 import io.shortlink.events.ClickSpill;
@@ -22,11 +23,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import static io.shortlink.server.ClickPathMetrics.Total.DUPLICATED;
-import static io.shortlink.server.ClickPathMetrics.Total.QUARANTINED;
-import static io.shortlink.server.ClickPathMetrics.Total.REPLAYED;
-import static io.shortlink.server.ClickPathMetrics.Total.SPILL_DAMAGED_REGIONS;
-import static io.shortlink.server.ClickPathMetrics.Total.SPILL_TORN_TAILS;
+import static io.shortlink.core.testing.CountingMetrics.Total.DUPLICATED;
+import static io.shortlink.core.testing.CountingMetrics.Total.QUARANTINED;
+import static io.shortlink.core.testing.CountingMetrics.Total.REPLAYED;
+import static io.shortlink.core.testing.CountingMetrics.Total.SPILL_DAMAGED_REGIONS;
+import static io.shortlink.core.testing.CountingMetrics.Total.SPILL_TORN_TAILS;
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -82,7 +83,7 @@ final class SpillReplayIT {
                 () -> assertEquals(CLICKS - 1 - (lastRecords - keptInLast), intact.size(),
                         "intact: all but the flipped record and what the cut took"));
 
-        ClickPathMetrics published = new ClickPathMetrics();
+        CountingMetrics published = new CountingMetrics();
         try (ClickLedgerFixture db = ClickLedgerFixture.open();
              TestKafka.Topic topic = TestKafka.createTopic("spill-replay");
              ClickConsumer consumer = topic.consumer(db.ledger(), db.metrics(), dir);

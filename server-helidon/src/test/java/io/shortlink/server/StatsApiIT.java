@@ -2,7 +2,4 @@ package io.shortlink.server;
 
 /** StatsApiTest against MariaDB (run by scripts/test with the integration profile). */
 final class StatsApiIT extends StatsApiTest {
-    StatsApiIT(java.net.URI uri) {
-        super(uri);
-    }
 }

@@ -1,50 +1,25 @@
 package io.shortlink.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
-import java.time.Instant;
 
-import static io.shortlink.server.LinksApiTest.assertProblem;
+import static io.shortlink.server.ServerAssertions.assertProblem;
 import static io.shortlink.server.TestApp.JsonRead.number;
 import static io.shortlink.server.TestApp.JsonRead.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@ServerTest
-class StatsApiTest {
-    private static final Instant START = Instant.parse("2026-03-01T10:00:30Z");
-    private static final TestApp.MovableClock CLOCK = new TestApp.MovableClock(START);
-    private static ShortlinkApp app;
-    private final TestApp.Client client;
-
-    StatsApiTest(URI uri) {
-        this.client = new TestApp.Client(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder builder) {
-        app = TestApp.serve(builder, CLOCK);
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
-
+@ServedApp(clockAt = "2026-03-01T10:00:30Z")
+class StatsApiTest extends ServedAppTest {
     @Test
     void stats_bucketClicks_byMinute_zeroFilled_inAHalfOpenRange() throws InterruptedException {
         String code = client.create("https://example.org/stats");
         click(code, 3);                       // 10:00
-        CLOCK.advance(Duration.ofMinutes(2));
+        clock().advance(Duration.ofMinutes(2));
         click(code, 2);                       // 10:02
-        CLOCK.advance(Duration.ofMinutes(-2));
+        clock().advance(Duration.ofMinutes(-2));
         assertTrue(app.clicks().flush(Duration.ofSeconds(10)));
 
         JsonNode stats = tree(client.get("/api/v1/links/" + code

@@ -1,43 +1,18 @@
 package io.shortlink.server;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.net.http.HttpResponse;
-import java.time.InstantSource;
-import java.util.Map;
 
-import static io.shortlink.server.LinksApiTest.assertProblem;
+import static io.shortlink.server.ServerAssertions.assertProblem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * With the database gone, the service degrades in bounded time: cached codes still redirect,
  * everything that needs the store answers 503 with Retry-After, readiness reports DOWN.
  */
-@ServerTest
-class StoreDownTest {
-    private static ShortlinkApp app;
-    private final TestApp.Client client;
-
-    StoreDownTest(URI uri) {
-        this.client = new TestApp.Client(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder builder) {
-        app = TestApp.serve(builder, InstantSource.system(), TestApp.config(TestDatabase.fresh(),
-                Map.of("shortlink.clicks.close-timeout", "PT0.2S")));
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
-
+@ServedApp(settings = "shortlink.clicks.close-timeout=PT0.2S")
+class StoreDownTest extends ServedAppTest {
     @Test
     void databaseDown_cachedCodesRedirect_restAnswers503_readinessDown() {
         String cached = client.create("https://example.org/cached");

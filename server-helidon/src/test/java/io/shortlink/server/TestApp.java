@@ -11,28 +11,22 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * The real service for server tests: the production routing, limits and handlers over a private
- * in-memory H2 database, with a clock the test moves.
+ * in-memory H2 database, on the clock the test gives.
  */
 final class TestApp {
     static final String BASE_URL = "https://sho.rt";
 
     private TestApp() {
-    }
-
-    static Config config() {
-        return config(TestDatabase.fresh());
     }
 
     static Config config(String databaseUrl) {
@@ -69,34 +63,12 @@ final class TestApp {
                 .build();
     }
 
-    /** Opens a fresh app and configures {@code builder} exactly as {@link Main} does. */
-    static ShortlinkApp serve(WebServerConfig.Builder builder, InstantSource clock) {
-        return serve(builder, clock, config());
-    }
-
+    /** Opens the app {@code config} describes and configures {@code builder} exactly as {@link Main} does. */
     static ShortlinkApp serve(WebServerConfig.Builder builder, InstantSource clock, Config config) {
         ShortlinkApp app = ShortlinkApp.open(ShortlinkConfig.from(config, "embedded"),
                 new ServerMetrics(Metrics.globalRegistry()), clock);
         Main.configure(builder, config.get("server"), app);
         return app;
-    }
-
-    /** A clock that stands still until a test moves it. */
-    static final class MovableClock implements InstantSource {
-        private final AtomicReference<Instant> now;
-
-        MovableClock(Instant start) {
-            now = new AtomicReference<>(start);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        void advance(Duration by) {
-            now.updateAndGet(t -> t.plus(by));
-        }
     }
 
     /** A client that never follows redirects: tests look at the 302 itself. */
