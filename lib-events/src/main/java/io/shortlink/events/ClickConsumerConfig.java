@@ -1,5 +1,8 @@
 package io.shortlink.events;
 
+import static io.shortlink.core.ConfigRules.requireBackoff;
+import static io.shortlink.core.ConfigRules.requirePositive;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -37,12 +40,7 @@ public record ClickConsumerConfig(String bootstrapServers, String topic, String 
             throw new IllegalArgumentException("maxPollRecords must be 1..100000, was " + maxPollRecords);
         }
         requirePositive("pollTimeout", pollTimeout);
-        requirePositive("retryBackoff", retryBackoff);
-        requirePositive("maxBackoff", maxBackoff);
-        if (maxBackoff.compareTo(retryBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff (" + maxBackoff + ") must not be shorter than retryBackoff ("
-                    + retryBackoff + ")");
-        }
+        requireBackoff(retryBackoff, maxBackoff);
         Objects.requireNonNull(quarantineFile, "quarantineFile");
         consumer = Map.copyOf(consumer);
     }
@@ -85,11 +83,5 @@ public record ClickConsumerConfig(String bootstrapServers, String topic, String 
     /** The ledger's name for this topic's positions. */
     public String stream() {
         return "kafka:" + topic;
-    }
-
-    private static void requirePositive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
-        }
     }
 }

@@ -1,5 +1,7 @@
 package io.shortlink.events;
 
+import static io.shortlink.core.ConfigRules.requireAtLeast;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -153,12 +155,6 @@ public record ClickPublisherConfig(String bootstrapServers, String topic, int qu
             probeInterval = c.probeInterval;
             closeTimeout = c.closeTimeout;
             producer = c.producer;
-        }
-    }
-
-    private static void requireAtLeast(String name, Duration d, Duration min) {
-        if (d == null || d.compareTo(min) < 0) {
-            throw new IllegalArgumentException(name + " must be at least " + min + ", was " + d);
         }
     }
 }
