@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link ClickPublisher} reaches Kafka and where it spills. Validated on construction: a bad
@@ -120,7 +121,7 @@ public record ClickPublisherConfig(String bootstrapServers, String topic, int qu
     }
 
     /** A copy with {@code change} applied to a draft of this config, validated as a new one. */
-    private ClickPublisherConfig edit(java.util.function.Consumer<Draft> change) {
+    private ClickPublisherConfig edit(Consumer<Draft> change) {
         Draft d = new Draft(this);
         change.accept(d);
         return new ClickPublisherConfig(d.bootstrapServers, d.topic, d.queueCapacity, d.offerTimeout, d.spillDir, d.spill,
