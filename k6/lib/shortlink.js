@@ -44,7 +44,7 @@ import { makeHandleSummary } from './summary.js';
  * Trend statistics for the end-of-test summary: k6's default set lacks p(99) and p(99.9).
  * Only what the summary shows; no threshold depends on it.
  */
-export const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)'];
+const SUMMARY_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'p(99.9)'];
 
 /** The request mix: cumulative shares, checked in order. */
 export const MIX = /** @type {const} */ ([
@@ -221,7 +221,8 @@ function readClicks() {
  * @typedef {object} PhaseConfig
  * @property {string} name        'phase1' ... 'phase4'
  * @property {string} title       one line for the summary
- * @property {import('k6/options').Options} options  the script's exported options (stages are read from it)
+ * @property {import('k6/options').Stage[]} stages  the plan's stages for the phase, verbatim
+ * @property {{ [name: string]: import('k6/options').Threshold[] }} thresholds  the plan's thresholds, verbatim
  * @property {number} targetTps   the plan's TPS target for the phase
  * @property {number} [p99Ms]     a P99 success criterion the plan states but its thresholds don't
  * @property {number} [clicksLostMax]  a click-loss success criterion (fraction)
@@ -229,12 +230,18 @@ function readClicks() {
  */
 
 /**
- * Everything a phase script exports besides its options.
+ * Everything a phase script exports: k6's options (the plan's stages and thresholds, and the
+ * summary's trend statistics) and the functions k6 calls.
  * @param {PhaseConfig} config
  */
 export function phase(config) {
-  const stages = (config.options.stages || []).map((s) => ({ duration: String(s.duration), target: s.target }));
-  const win = measuredWindow(stages);
+  /** @type {import('k6/options').Options} */
+  const options = {
+    stages: config.stages,
+    thresholds: config.thresholds,
+    summaryTrendStats: SUMMARY_TREND_STATS, // not the plan's: adds p(99), p(99.9) to the summary
+  };
+  const win = measuredWindow(config.stages);
   const ratePerVu = (1.2 * config.targetTps) / win.targetVus;
   const interval = PACING ? 1 / ratePerVu : 0;
 
@@ -299,5 +306,5 @@ export function phase(config) {
     summaryFile: __ENV.SUMMARY_FILE || undefined,
   });
 
-  return { iteration, setup, teardown, handleSummary };
+  return { options, iteration, setup, teardown, handleSummary };
 }

@@ -300,13 +300,11 @@ def check_codes(url, codes):
 
 # ---- accounting -----------------------------------------------------------------------------------
 
-def quiesce(url, clicks_before, seen_302, m_before, progress):
-    """After the warm-up: wait until its clicks are written, so that none of them counts in the run: the 302s wrk
-    saw are all recorded and the count has stood still for QUIESCE_SETTLE_S (the answers wrk never saw have landed
-    too). Returns what it saw. Not settled within QUIESCE_MAX_S (or short of the 302s with no change for
-    DRAIN_STABLE_S): RunFailed (exit 2), as the run's count would not start from a settled total."""
-    t0 = time.monotonic()
-    last, since, delta = None, t0, None
+def _click_readings(url, clicks_before, t0, delta):
+    """Reads the server's click total every 0.25 s, for as long as the caller iterates; yields (read, delta, since,
+    now): whether this reading got a total, the clicks recorded since clicks_before (the given delta until a total is
+    read, the last one read after that), when that last changed (t0 at first) and the reading's time.monotonic()."""
+    last, since = None, t0
     while True:
         c = S.total_clicks(url)
         now = time.monotonic()
@@ -314,8 +312,19 @@ def quiesce(url, clicks_before, seen_302, m_before, progress):
             delta = c - clicks_before
             if delta != last:
                 last, since = delta, now
-            if delta >= seen_302 and now - since >= QUIESCE_SETTLE_S:
-                return {"clicks_recorded": delta, "quiesce_s": round(now - t0, 1)}
+        yield c is not None, delta, since, now
+        time.sleep(0.25)
+
+
+def quiesce(url, clicks_before, seen_302, m_before, progress):
+    """After the warm-up: wait until its clicks are written, so that none of them counts in the run: the 302s wrk
+    saw are all recorded and the count has stood still for QUIESCE_SETTLE_S (the answers wrk never saw have landed
+    too). Returns what it saw. Not settled within QUIESCE_MAX_S (or short of the 302s with no change for
+    DRAIN_STABLE_S): RunFailed (exit 2), as the run's count would not start from a settled total."""
+    t0 = time.monotonic()
+    for read, delta, since, now in _click_readings(url, clicks_before, t0, None):
+        if read and delta >= seen_302 and now - since >= QUIESCE_SETTLE_S:
+            return {"clicks_recorded": delta, "quiesce_s": round(now - t0, 1)}
         stuck = delta is not None and delta < seen_302 and now - since >= DRAIN_STABLE_S
         if now - t0 >= QUIESCE_MAX_S or stuck:
             if delta is None:
@@ -331,7 +340,6 @@ def quiesce(url, clicks_before, seen_302, m_before, progress):
             raise RunFailed("the warm-up's clicks were not written after %.0f s (QUIESCE_MAX_S %d s): %s; the run's "
                             "count cannot start from a settled total" % (now - t0, QUIESCE_MAX_S, got))
         progress.set(phase="letting the warm-up's clicks be written: %s of %s" % (_f(delta), _f(seen_302)))
-        time.sleep(0.25)
 
 
 def drain(url, clicks0, seen_302, progress):
@@ -340,14 +348,7 @@ def drain(url, clicks0, seen_302, progress):
     Gives up when the count has not moved for DRAIN_STABLE_S or after DRAIN_MAX_S (the caller then fails the run:
     clicks lost). Returns (recorded, seconds waited, how it ended)."""
     t0 = time.monotonic()
-    last, since, delta = None, t0, 0
-    while True:
-        c = S.total_clicks(url)
-        now = time.monotonic()
-        if c is not None:
-            delta = c - clicks0
-            if delta != last:
-                last, since = delta, now
+    for _, delta, since, now in _click_readings(url, clicks0, t0, 0):
         progress.set(phase="waiting for clicks: %s of %s recorded" % (_f(delta), _f(seen_302)))
         if delta >= seen_302 and now - since >= DRAIN_SETTLE_S:
             how = "every 302 recorded, then no change for %d s" % DRAIN_SETTLE_S
@@ -359,7 +360,6 @@ def drain(url, clicks0, seen_302, progress):
             how = "stopped after %d s (DRAIN_MAX_S) at %s of %s recorded%s" % (
                 DRAIN_MAX_S, _f(delta), _f(seen_302), ", still moving" if delta >= seen_302 else "")
             break
-        time.sleep(0.25)
     return delta, round(time.monotonic() - t0, 1), how
 
 

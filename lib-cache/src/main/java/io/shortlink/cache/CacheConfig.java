@@ -1,5 +1,7 @@
 package io.shortlink.cache;
 
+import static io.shortlink.core.ConfigRules.requirePositive;
+
 import java.time.Duration;
 
 /**
@@ -59,11 +61,5 @@ public record CacheConfig(long l1MaxEntries, Duration l1Ttl, Duration negativeTt
 
     public CacheConfig withNegativeTtl(Duration value) {
         return new CacheConfig(l1MaxEntries, l1Ttl, value);
-    }
-
-    private static void requirePositive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
-        }
     }
 }

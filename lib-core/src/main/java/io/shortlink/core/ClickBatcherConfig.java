@@ -1,5 +1,8 @@
 package io.shortlink.core;
 
+import static io.shortlink.core.ConfigRules.requireBackoff;
+import static io.shortlink.core.ConfigRules.requirePositive;
+
 import java.time.Duration;
 
 /**
@@ -29,12 +32,7 @@ public record ClickBatcherConfig(Duration linger, int batchKeys, int maxKeys, Du
             throw new IllegalArgumentException("maxKeys (" + maxKeys + ") must be at least batchKeys (" + batchKeys + ")");
         }
         requirePositive("closeTimeout", closeTimeout);
-        requirePositive("retryBackoff", retryBackoff);
-        requirePositive("maxBackoff", maxBackoff);
-        if (maxBackoff.compareTo(retryBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff (" + maxBackoff + ") must not be shorter than retryBackoff ("
-                    + retryBackoff + ")");
-        }
+        requireBackoff(retryBackoff, maxBackoff);
     }
 
     /**
@@ -65,11 +63,5 @@ public record ClickBatcherConfig(Duration linger, int batchKeys, int maxKeys, Du
 
     public ClickBatcherConfig withBackoff(Duration first, Duration max) {
         return new ClickBatcherConfig(linger, batchKeys, maxKeys, closeTimeout, first, max);
-    }
-
-    private static void requirePositive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
-        }
     }
 }

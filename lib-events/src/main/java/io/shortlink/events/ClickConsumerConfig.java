@@ -1,9 +1,13 @@
 package io.shortlink.events;
 
+import static io.shortlink.core.ConfigRules.requireBackoff;
+import static io.shortlink.core.ConfigRules.requirePositive;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link ClickConsumer} reads the clicks topic. Validated on construction: a bad value fails
@@ -37,12 +41,7 @@ public record ClickConsumerConfig(String bootstrapServers, String topic, String 
             throw new IllegalArgumentException("maxPollRecords must be 1..100000, was " + maxPollRecords);
         }
         requirePositive("pollTimeout", pollTimeout);
-        requirePositive("retryBackoff", retryBackoff);
-        requirePositive("maxBackoff", maxBackoff);
-        if (maxBackoff.compareTo(retryBackoff) < 0) {
-            throw new IllegalArgumentException("maxBackoff (" + maxBackoff + ") must not be shorter than retryBackoff ("
-                    + retryBackoff + ")");
-        }
+        requireBackoff(retryBackoff, maxBackoff);
         Objects.requireNonNull(quarantineFile, "quarantineFile");
         consumer = Map.copyOf(consumer);
     }
@@ -58,38 +57,60 @@ public record ClickConsumerConfig(String bootstrapServers, String topic, String 
     }
 
     public ClickConsumerConfig withTopic(String value) {
-        return new ClickConsumerConfig(bootstrapServers, value, groupId, maxPollRecords, pollTimeout, retryBackoff,
-                maxBackoff, quarantineFile, consumer);
+        return edit(d -> d.topic = value);
     }
 
     public ClickConsumerConfig withGroupId(String value) {
-        return new ClickConsumerConfig(bootstrapServers, topic, value, maxPollRecords, pollTimeout, retryBackoff,
-                maxBackoff, quarantineFile, consumer);
+        return edit(d -> d.groupId = value);
     }
 
     public ClickConsumerConfig withMaxPollRecords(int value) {
-        return new ClickConsumerConfig(bootstrapServers, topic, groupId, value, pollTimeout, retryBackoff,
-                maxBackoff, quarantineFile, consumer);
+        return edit(d -> d.maxPollRecords = value);
     }
 
     public ClickConsumerConfig withQuarantineFile(Path value) {
-        return new ClickConsumerConfig(bootstrapServers, topic, groupId, maxPollRecords, pollTimeout, retryBackoff,
-                maxBackoff, value, consumer);
+        return edit(d -> d.quarantineFile = value);
     }
 
     public ClickConsumerConfig withConsumer(Map<String, String> value) {
-        return new ClickConsumerConfig(bootstrapServers, topic, groupId, maxPollRecords, pollTimeout, retryBackoff,
-                maxBackoff, quarantineFile, value);
+        return edit(d -> d.consumer = value);
+    }
+
+    /** A copy with {@code change} applied to a draft of this config, validated as a new one. */
+    private ClickConsumerConfig edit(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new ClickConsumerConfig(d.bootstrapServers, d.topic, d.groupId, d.maxPollRecords, d.pollTimeout,
+                d.retryBackoff, d.maxBackoff, d.quarantineFile, d.consumer);
+    }
+
+    /** The components, mutable, for {@link #edit}. */
+    private static final class Draft {
+        String bootstrapServers;
+        String topic;
+        String groupId;
+        int maxPollRecords;
+        Duration pollTimeout;
+        Duration retryBackoff;
+        Duration maxBackoff;
+        Path quarantineFile;
+        Map<String, String> consumer;
+
+        Draft(ClickConsumerConfig c) {
+            bootstrapServers = c.bootstrapServers;
+            topic = c.topic;
+            groupId = c.groupId;
+            maxPollRecords = c.maxPollRecords;
+            pollTimeout = c.pollTimeout;
+            retryBackoff = c.retryBackoff;
+            maxBackoff = c.maxBackoff;
+            quarantineFile = c.quarantineFile;
+            consumer = c.consumer;
+        }
     }
 
     /** The ledger's name for this topic's positions. */
     public String stream() {
         return "kafka:" + topic;
-    }
-
-    private static void requirePositive(String name, Duration d) {
-        if (d == null || d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + d);
-        }
     }
 }

@@ -1,9 +1,12 @@
 package io.shortlink.events;
 
+import static io.shortlink.core.ConfigRules.requireAtLeast;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link ClickPublisher} reaches Kafka and where it spills. Validated on construction: a bad
@@ -118,7 +121,7 @@ public record ClickPublisherConfig(String bootstrapServers, String topic, int qu
     }
 
     /** A copy with {@code change} applied to a draft of this config, validated as a new one. */
-    private ClickPublisherConfig edit(java.util.function.Consumer<Draft> change) {
+    private ClickPublisherConfig edit(Consumer<Draft> change) {
         Draft d = new Draft(this);
         change.accept(d);
         return new ClickPublisherConfig(d.bootstrapServers, d.topic, d.queueCapacity, d.offerTimeout, d.spillDir, d.spill,
@@ -153,12 +156,6 @@ public record ClickPublisherConfig(String bootstrapServers, String topic, int qu
             probeInterval = c.probeInterval;
             closeTimeout = c.closeTimeout;
             producer = c.producer;
-        }
-    }
-
-    private static void requireAtLeast(String name, Duration d, Duration min) {
-        if (d == null || d.compareTo(min) < 0) {
-            throw new IllegalArgumentException(name + " must be at least " + min + ", was " + d);
         }
     }
 }

@@ -16,21 +16,21 @@ final class Database implements AutoCloseable {
     private final HikariConnectionPool pool;
     private final DbClient dbClient;
 
-    private Database(HikariConnectionPool pool, DbClient dbClient) {
+    private Database(HikariConnectionPool pool) {
         this.pool = pool;
-        this.dbClient = dbClient;
+        this.dbClient = JdbcClientBuilder.create().connectionPool(pool).build();
     }
 
     /** Opens the pool and brings the schema up to date with Flyway; fails start-up if it cannot. */
     static Database open(ShortlinkConfig.DatabaseConfig config) {
-        HikariConnectionPool pool = HikariConnectionPool.create(config);
+        HikariConnectionPool pool = new HikariConnectionPool(config);
         try {
             Flyway.configure()
                     .dataSource(pool.dataSource())
                     .locations("classpath:db/migration")
                     .load()
                     .migrate();
-            return new Database(pool, JdbcClientBuilder.create().connectionPool(pool).build());
+            return new Database(pool);
         } catch (RuntimeException e) {
             pool.close();
             throw e;

@@ -18,12 +18,13 @@ final class HikariConnectionPool implements CloseableJdbcConnectionPool {
     private final HikariDataSource dataSource;
     private final String dbType;
 
-    private HikariConnectionPool(HikariDataSource dataSource, String dbType) {
-        this.dataSource = dataSource;
-        this.dbType = dbType;
+    /** Opens the pool: fails start-up if the database cannot be reached within the connection timeout. */
+    HikariConnectionPool(ShortlinkConfig.DatabaseConfig config) {
+        this.dataSource = new HikariDataSource(hikariConfig(config));
+        this.dbType = config.isMySqlFamily() ? "mysql" : "h2";
     }
 
-    static HikariConnectionPool create(ShortlinkConfig.DatabaseConfig config) {
+    private static HikariConfig hikariConfig(ShortlinkConfig.DatabaseConfig config) {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("shortlink");
         hikari.setJdbcUrl(config.url());
@@ -37,7 +38,7 @@ final class HikariConnectionPool implements CloseableJdbcConnectionPool {
         hikari.setConnectionTimeout(config.connectionTimeout().toMillis());
         hikari.setValidationTimeout(Math.min(1_000, config.connectionTimeout().toMillis()));
         hikari.setInitializationFailTimeout(config.connectionTimeout().toMillis());
-        return new HikariConnectionPool(new HikariDataSource(hikari), config.isMySqlFamily() ? "mysql" : "h2");
+        return hikari;
     }
 
     @Override

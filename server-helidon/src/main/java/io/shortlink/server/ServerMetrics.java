@@ -4,6 +4,7 @@ import io.helidon.http.Method;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Timer;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -32,7 +33,9 @@ final class ServerMetrics implements MetricsListener {
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5)};
     private static final String[] ROUTES = {"redirect", "api", "observe"};
     private static final String[] OUTCOMES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
+    private static final String CACHE_LOOKUPS = "Link cache lookups by tier and result";
 
+    private final MeterRegistry registry;
     private final Counter accepted;
     private final Counter dropped;
     private final Counter persisted;
@@ -41,65 +44,58 @@ final class ServerMetrics implements MetricsListener {
     private final Counter quarantined;
     private final Counter alreadyApplied;
     private final Counter duplicated;
-    private final MeterRegistry registry;
     private final Counter published;
     private final Counter spilled;
     private final Counter replayed;
     private final Counter spillDamage;
     private final Counter ackTimeouts;
     private final Timer batchDuration;
-    private final Counter[] cacheLookups;
+    private final Counter l1Hits;
+    private final Counter l1Misses;
     private final Timer[][] requests;
 
     ServerMetrics(MeterRegistry registry) {
-        accepted = registry.getOrCreate(Counter.builder("shortlink.clicks.accepted")
-                .description("Clicks accepted by the click sink"));
-        dropped = registry.getOrCreate(Counter.builder("shortlink.clicks.dropped")
-                .description("Clicks refused by the click sink (buffer full or closed)"));
-        persisted = registry.getOrCreate(Counter.builder("shortlink.clicks.persisted")
-                .description("Clicks applied to the click ledger"));
-        batchesFailed = registry.getOrCreate(Counter.builder("shortlink.click.batches.failed")
-                .description("Click batches that failed to apply and were retried"));
-        undelivered = registry.getOrCreate(Counter.builder("shortlink.clicks.undelivered")
-                .description("Accepted clicks that could not be delivered before shutdown"));
-        quarantined = registry.getOrCreate(Counter.builder("shortlink.clicks.quarantined")
-                .description("Clicks the ledger refused for good, set aside in the quarantine file"));
-        alreadyApplied = registry.getOrCreate(Counter.builder("shortlink.clicks.already.applied")
-                .description("Clicks of retried batches that an earlier attempt had applied (lost commit acknowledgements)"));
-        duplicated = registry.getOrCreate(Counter.builder("shortlink.clicks.duplicated")
-                .description("Click events delivered again and skipped by their event id"));
         this.registry = registry;
-        published = registry.getOrCreate(Counter.builder("shortlink.clicks.published")
-                .description("Clicks acknowledged by Kafka"));
-        spilled = registry.getOrCreate(Counter.builder("shortlink.clicks.spilled")
-                .description("Clicks written to the local spill because Kafka could not take them"));
-        replayed = registry.getOrCreate(Counter.builder("shortlink.clicks.replayed")
-                .description("Clicks replayed from the local spill and acknowledged by Kafka"));
-        spillDamage = registry.getOrCreate(Counter.builder("shortlink.click.spill.damaged")
-                .description("Damaged regions and torn tails skipped while replaying the spill"));
-        ackTimeouts = registry.getOrCreate(Counter.builder("shortlink.clicks.ack.timeouts")
-                .description("Acked redirects answered before their click was durable (ack-timeout passed)"));
+        accepted = counter("shortlink.clicks.accepted", "Clicks accepted by the click sink");
+        dropped = counter("shortlink.clicks.dropped", "Clicks refused by the click sink (buffer full or closed)");
+        persisted = counter("shortlink.clicks.persisted", "Clicks applied to the click ledger");
+        batchesFailed = counter("shortlink.click.batches.failed",
+                "Click batches that failed to apply and were retried");
+        undelivered = counter("shortlink.clicks.undelivered",
+                "Accepted clicks that could not be delivered before shutdown");
+        quarantined = counter("shortlink.clicks.quarantined",
+                "Clicks the ledger refused for good, set aside in the quarantine file");
+        alreadyApplied = counter("shortlink.clicks.already.applied",
+                "Clicks of retried batches that an earlier attempt had applied (lost commit acknowledgements)");
+        duplicated = counter("shortlink.clicks.duplicated",
+                "Click events delivered again and skipped by their event id");
+        published = counter("shortlink.clicks.published", "Clicks acknowledged by Kafka");
+        spilled = counter("shortlink.clicks.spilled",
+                "Clicks written to the local spill because Kafka could not take them");
+        replayed = counter("shortlink.clicks.replayed",
+                "Clicks replayed from the local spill and acknowledged by Kafka");
+        spillDamage = counter("shortlink.click.spill.damaged",
+                "Damaged regions and torn tails skipped while replaying the spill");
+        ackTimeouts = counter("shortlink.clicks.ack.timeouts",
+                "Acked redirects answered before their click was durable (ack-timeout passed)");
         batchDuration = registry.getOrCreate(Timer.builder("shortlink.click.batch.duration")
                 .description("Time to apply one click batch")
                 .buckets(LATENCY_BUCKETS));
-        cacheLookups = new Counter[] {
-                cacheCounter(registry, "l1", "hit"), cacheCounter(registry, "l1", "miss"),
-                cacheCounter(registry, "l2", "hit"), cacheCounter(registry, "l2", "miss")};
+        l1Hits = counter("shortlink.cache.lookups", CACHE_LOOKUPS, "tier", "l1", "result", "hit");
+        l1Misses = counter("shortlink.cache.lookups", CACHE_LOOKUPS, "tier", "l1", "result", "miss");
         requests = new Timer[ROUTES.length][OUTCOMES.length];
         for (int r = 0; r < ROUTES.length; r++) {
             for (int o = 0; o < OUTCOMES.length; o++) {
                 requests[r][o] = registry.getOrCreate(Timer.builder("shortlink.http.requests")
                         .description("Server-side request latency")
-                        .tags(io.helidon.metrics.api.Metrics.tags("route", ROUTES[r], "outcome", OUTCOMES[o]))
+                        .tags(Metrics.tags("route", ROUTES[r], "outcome", OUTCOMES[o]))
                         .buckets(LATENCY_BUCKETS));
             }
         }
     }
 
-    private static Counter cacheCounter(MeterRegistry registry, String tier, String result) {
-        return registry.getOrCreate(Counter.builder("shortlink.cache.lookups")
-                .description("Link cache lookups by tier and result")
-                .tags(io.helidon.metrics.api.Metrics.tags("tier", tier, "result", result)));
+    private Counter counter(String name, String description, String... tags) {
+        return registry.getOrCreate(Counter.builder(name).description(description).tags(Metrics.tags(tags)));
     }
 
     /** The routing filter that times every request by route family and status class. */
@@ -160,9 +156,8 @@ final class ServerMetrics implements MetricsListener {
 
     @Override
     public void workerRestarted(String name, Throwable cause) {
-        registry.getOrCreate(Counter.builder("shortlink.workers.restarted")
-                .description("Background threads that failed and were restarted")
-                .tags(io.helidon.metrics.api.Metrics.tags("worker", name))).increment();
+        counter("shortlink.workers.restarted", "Background threads that failed and were restarted", "worker", name)
+                .increment();
     }
 
     /**
@@ -226,7 +221,9 @@ final class ServerMetrics implements MetricsListener {
 
     @Override
     public void cacheLookup(String tier, boolean hit) {
-        int index = ("l2".equals(tier) ? 2 : 0) + (hit ? 0 : 1);
-        cacheLookups[index].increment();
+        // l1 is the only tier so far; the Redis tier (issue 8) brings its own counters.
+        if ("l1".equals(tier)) {
+            (hit ? l1Hits : l1Misses).increment();
+        }
     }
 }

@@ -159,11 +159,6 @@ final class ShortlinkApp implements AutoCloseable {
         return Set.copyOf(all);
     }
 
-    /** The front door, as the HTTP resources use it. */
-    Shortener shortener() {
-        return shortener;
-    }
-
     /** Click statistics (tests read them directly). */
     DbClickStats stats() {
         return stats;
