@@ -22,9 +22,7 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ConsumerMain {
     static {
-        if (System.getProperty("java.util.logging.manager") == null) {
-            System.setProperty("java.util.logging.manager", "io.shortlink.server.ShutdownSafeLogManager");
-        }
+        ShutdownSafeLogManager.Install.unlessChosen();
     }
 
     private static final System.Logger LOG = System.getLogger(ConsumerMain.class.getName());

@@ -26,11 +26,7 @@ import java.util.function.Supplier;
  */
 public final class Main {
     static {
-        // Before the first logger exists (the JDK reads this property once), by name, and
-        // unless the user chose another manager.
-        if (System.getProperty("java.util.logging.manager") == null) {
-            System.setProperty("java.util.logging.manager", "io.shortlink.server.ShutdownSafeLogManager");
-        }
+        ShutdownSafeLogManager.Install.unlessChosen();
     }
 
     private static final System.Logger LOG = System.getLogger(Main.class.getName());

@@ -10,8 +10,9 @@ import java.util.logging.LogManager;
  * left undelivered — would then vanish exactly when an operator needs them. Console handlers
  * flush on every record, so skipping that final reset loses nothing.
  *
- * <p>{@link Main} installs it through the {@code java.util.logging.manager} property by name:
- * touching this class would initialize {@link LogManager} first, which reads that property.
+ * <p>{@link Main} and {@link ConsumerMain} install it with {@link Install#unlessChosen()}, which
+ * sets the {@code java.util.logging.manager} property: initializing this class itself would
+ * initialize {@link LogManager} first, which reads that property.
  */
 public final class ShutdownSafeLogManager extends LogManager {
 
@@ -31,6 +32,22 @@ public final class ShutdownSafeLogManager extends LogManager {
             return false;
         } catch (IllegalStateException e) {
             return true;
+        }
+    }
+
+    /**
+     * Makes this the JDK's log manager, unless the user chose another. Call it before the first
+     * logger exists (the JDK reads the property once), e.g. from a main class's static
+     * initializer. A nested class, so that calling it does not initialize {@link LogManager}.
+     */
+    static final class Install {
+        private Install() {
+        }
+
+        static void unlessChosen() {
+            if (System.getProperty("java.util.logging.manager") == null) {
+                System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+            }
         }
     }
 }
