@@ -62,8 +62,7 @@ final class TieredLinkCacheTest {
 
     @Test
     void resolve_remembersAnUnknownCode_withinNegativeTtl() {
-        cache.resolve(CODE);
-        createLink(CODE); // elsewhere, without invalidating this cache
+        createdBehindACachedAbsence();
         clock.advance(NEGATIVE_TTL.minusMillis(1));
 
         assertEquals(Optional.empty(), cache.resolve(CODE));
@@ -72,18 +71,15 @@ final class TieredLinkCacheTest {
 
     @Test
     void resolve_asksTheStoreAgain_onceNegativeTtlHasPassed() {
-        cache.resolve(CODE);
-        Link link = createLink(CODE);
+        Link link = createdBehindACachedAbsence();
         clock.advance(NEGATIVE_TTL);
 
-        assertEquals(Optional.of(link), cache.resolve(CODE));
-        assertEquals(2, store.finds());
+        assertResolvedFromTheStoreAgain(link);
     }
 
     @Test
     void resolve_keepsAFoundLink_forLongerThanNegativeTtl() {
-        createLink(CODE);
-        cache.resolve(CODE);
+        linkInL1();
         clock.advance(L1_TTL.minusMillis(1));
 
         cache.resolve(CODE);
@@ -93,8 +89,7 @@ final class TieredLinkCacheTest {
 
     @Test
     void resolve_reloadsAFoundLink_onceL1TtlHasPassed() {
-        createLink(CODE);
-        cache.resolve(CODE);
+        linkInL1();
         store.delete(CODE, START.plusSeconds(1)); // elsewhere, without invalidating this cache
         clock.advance(L1_TTL);
 
@@ -106,8 +101,7 @@ final class TieredLinkCacheTest {
 
     @Test
     void resolve_doesNotExtendAnEntrysLifetime_whenItIsRead() {
-        createLink(CODE);
-        cache.resolve(CODE);
+        linkInL1();
         clock.advance(L1_TTL.minusSeconds(1));
         cache.resolve(CODE);
         clock.advance(Duration.ofSeconds(1));
@@ -134,20 +128,17 @@ final class TieredLinkCacheTest {
 
     @Test
     void invalidate_makesTheNextResolveReadTheStore() {
-        createLink(CODE);
-        cache.resolve(CODE);
+        linkInL1();
         Link deleted = store.delete(CODE, START.plusSeconds(1)).orElseThrow();
 
         cache.invalidate(CODE);
 
-        assertEquals(Optional.of(deleted), cache.resolve(CODE));
-        assertEquals(2, store.finds());
+        assertResolvedFromTheStoreAgain(deleted);
     }
 
     @Test
     void invalidate_endsAKnownAbsence_afterACreate() {
-        cache.resolve(CODE);
-        Link link = createLink(CODE);
+        Link link = createdBehindACachedAbsence();
 
         cache.invalidate(CODE);
 
@@ -165,8 +156,7 @@ final class TieredLinkCacheTest {
         gate.open();
 
         assertEquals(Optional.empty(), inFlight.get(10, TimeUnit.SECONDS));
-        assertEquals(Optional.of(link), cache.resolve(CODE));
-        assertEquals(2, store.finds());
+        assertResolvedFromTheStoreAgain(link);
     }
 
     @Test
@@ -195,8 +185,7 @@ final class TieredLinkCacheTest {
 
         store.recover();
         Link link = createLink(CODE);
-        assertEquals(Optional.of(link), cache.resolve(CODE));
-        assertEquals(2, store.finds());
+        assertResolvedFromTheStoreAgain(link);
     }
 
     @Test
@@ -225,6 +214,28 @@ final class TieredLinkCacheTest {
         assertEquals(Optional.of(link), plain.resolve(CODE));
         assertEquals(Optional.of(link), plain.resolve(CODE));
         assertEquals(1, store.finds());
+    }
+
+    /** Creates a link for CODE and resolves it once, so that L1 holds it. */
+    private Link linkInL1() {
+        Link link = createLink(CODE);
+        cache.resolve(CODE);
+        return link;
+    }
+
+    /**
+     * Resolves CODE while the store does not know it, so that L1 holds its absence, then creates the
+     * link elsewhere, without invalidating this cache.
+     */
+    private Link createdBehindACachedAbsence() {
+        cache.resolve(CODE);
+        return createLink(CODE);
+    }
+
+    /** The next resolve of CODE answers {@code expected}, found by a second read of the store. */
+    private void assertResolvedFromTheStoreAgain(Link expected) {
+        assertEquals(Optional.of(expected), cache.resolve(CODE));
+        assertEquals(2, store.finds());
     }
 
     private Link createLink(ShortCode code) {

@@ -29,10 +29,14 @@ final class ClickBatcherTest {
     private static final ShortCode A = new ShortCode("aaaa111");
     private static final ShortCode B = new ShortCode("bbbb222");
     private static final ShortCode C = new ShortCode("cccc333");
+    private static final ShortCode POISON = new ShortCode("poison1");
+    private static final ShortCode POISON_A = new ShortCode("poisonA");
+    private static final ShortCode POISON_B = new ShortCode("poisonB");
 
     /** Linger 1 s, 3 keys per batch, 10 keys held; retries after 100 ms doubling to 400 ms. */
     private static final ClickBatcherConfig CONFIG = new ClickBatcherConfig(Duration.ofSeconds(1), 3, 10,
             Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMillis(400));
+    private static final ClickBatcherConfig LINGER_1MS = CONFIG.withLinger(Duration.ofMillis(1));
 
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final Ticker ticker = nanos::get;
@@ -54,10 +58,23 @@ final class ClickBatcherTest {
         nanos.addAndGet(d.toNanos());
     }
 
+    /** Moves the clock by {@code pause}, then lets the batcher send if a batch is due. */
+    private boolean sendAfter(ClickBatcher batcher, Duration pause) {
+        advance(pause);
+        return batcher.sendIfReady();
+    }
+
     private static void click(ClickBatcher batcher, ShortCode code, Instant at, int times) {
         for (int i = 0; i < times; i++) {
             assertTrue(batcher.append(Click.of(code, at)), "append " + code + " #" + i);
         }
+    }
+
+    /** An unstarted batcher with {@link #CONFIG}, holding {@code clicks} clicks on A at T0. */
+    private ClickBatcher holdingClicksOnA(int clicks) {
+        ClickBatcher batcher = unstarted(CONFIG);
+        click(batcher, A, T0, clicks);
+        return batcher;
     }
 
     private static ClickCount count(ShortCode code, Instant minute, long clicks) {
@@ -106,8 +123,7 @@ final class ClickBatcherTest {
 
     @Test
     void heldKeys_growWithDistinctLinksAndMinutes_notWithClicks() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 10_000);
+        ClickBatcher batcher = holdingClicksOnA(10_000);
         click(batcher, B, T0, 10_000);
 
         assertEquals(2, batcher.heldKeys());
@@ -118,13 +134,11 @@ final class ClickBatcherTest {
 
     @Test
     void sends_whenTheOldestClickHasLingered_notBefore() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 1);
+        ClickBatcher batcher = holdingClicksOnA(1);
         advance(Duration.ofMillis(600));
         click(batcher, B, T0, 1);
 
-        advance(Duration.ofMillis(399));
-        assertFalse(batcher.sendIfReady());
+        assertFalse(sendAfter(batcher, Duration.ofMillis(399)));
         advance(Duration.ofMillis(1));
 
         assertTrue(batcher.sendIfReady());
@@ -133,8 +147,7 @@ final class ClickBatcherTest {
 
     @Test
     void sends_assoonAsBatchKeysAreWaiting_beforeLinger() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 5);
+        ClickBatcher batcher = holdingClicksOnA(5);
         click(batcher, B, T0, 5);
         assertFalse(batcher.sendIfReady(), "2 of 3 keys, linger not elapsed");
 
@@ -169,12 +182,18 @@ final class ClickBatcherTest {
 
     // --- overflow: refuse and count, by keys
 
-    @Test
-    void aClickNeedingANewKey_isRefusedAndCounted_beyondMaxKeys() {
+    /** A batcher whose maxKeys is 3, holding one click on each of A, B and C. */
+    private ClickBatcher atMaxKeysOfThree() {
         ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(3));
         click(batcher, A, T0, 1);
         click(batcher, B, T0, 1);
         click(batcher, C, T0, 1);
+        return batcher;
+    }
+
+    @Test
+    void aClickNeedingANewKey_isRefusedAndCounted_beyondMaxKeys() {
+        ClickBatcher batcher = atMaxKeysOfThree();
 
         assertFalse(batcher.append(Click.of(new ShortCode("dddd444"), T0)));
         assertFalse(batcher.append(Click.of(A, T0.plusSeconds(60))), "a new minute is a new key");
@@ -185,10 +204,7 @@ final class ClickBatcherTest {
 
     @Test
     void aClickOnAHeldKey_isAccepted_evenAtMaxKeys() {
-        ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(3));
-        click(batcher, A, T0, 1);
-        click(batcher, B, T0, 1);
-        click(batcher, C, T0, 1);
+        ClickBatcher batcher = atMaxKeysOfThree();
 
         click(batcher, A, T0, 1_000);
 
@@ -197,10 +213,7 @@ final class ClickBatcherTest {
 
     @Test
     void newKeys_areAcceptedAgain_onceABatchIsApplied() {
-        ClickBatcher batcher = unstarted(CONFIG.withMaxKeys(3));
-        click(batcher, A, T0, 1);
-        click(batcher, B, T0, 1);
-        click(batcher, C, T0, 1);
+        ClickBatcher batcher = atMaxKeysOfThree();
 
         assertTrue(batcher.sendIfReady());
 
@@ -212,16 +225,13 @@ final class ClickBatcherTest {
     @Test
     void aTransientFailure_isRetriedWithTheSameBatchId_afterBackoff() {
         ledger.failNext(1);
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 3);
+        ClickBatcher batcher = holdingClicksOnA(3);
         advance(Duration.ofSeconds(1));
 
         assertTrue(batcher.sendIfReady(), "first attempt, fails");
         assertEquals(3, batcher.backlog().clicks(), "nothing applied, nothing lost");
-        advance(Duration.ofMillis(99));
-        assertFalse(batcher.sendIfReady(), "still backing off");
-        advance(Duration.ofMillis(1));
-        assertTrue(batcher.sendIfReady());
+        assertFalse(sendAfter(batcher, Duration.ofMillis(99)), "still backing off");
+        assertTrue(sendAfter(batcher, Duration.ofMillis(1)));
 
         assertEquals(2, ledger.attempts());
         assertEquals(ledger.attemptedIds().get(0), ledger.attemptedIds().get(1));
@@ -233,17 +243,13 @@ final class ClickBatcherTest {
     @Test
     void backoff_doublesPerFailure_upToMaxBackoff() {
         ledger.failNext(4);
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 1);
-        advance(Duration.ofSeconds(1));
-        assertTrue(batcher.sendIfReady());
+        ClickBatcher batcher = holdingClicksOnA(1);
+        assertTrue(sendAfter(batcher, Duration.ofSeconds(1)));
 
         for (Duration pause : List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
                 Duration.ofMillis(400))) {
-            advance(pause.minusMillis(1));
-            assertFalse(batcher.sendIfReady(), "before " + pause);
-            advance(Duration.ofMillis(1));
-            assertTrue(batcher.sendIfReady(), "at " + pause);
+            assertFalse(sendAfter(batcher, pause.minusMillis(1)), "before " + pause);
+            assertTrue(sendAfter(batcher, Duration.ofMillis(1)), "at " + pause);
         }
 
         assertEquals(5, ledger.attempts());
@@ -253,19 +259,14 @@ final class ClickBatcherTest {
     @Test
     void backoff_resets_afterASuccess() {
         ledger.failNext(2);
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 1);
-        advance(Duration.ofSeconds(1));
-        batcher.sendIfReady();
-        advance(Duration.ofMillis(100));
-        batcher.sendIfReady();
-        advance(Duration.ofMillis(200));
-        assertTrue(batcher.sendIfReady(), "succeeds");
+        ClickBatcher batcher = holdingClicksOnA(1);
+        sendAfter(batcher, Duration.ofSeconds(1));
+        sendAfter(batcher, Duration.ofMillis(100));
+        assertTrue(sendAfter(batcher, Duration.ofMillis(200)), "succeeds");
 
         ledger.failNext(1);
         click(batcher, B, T0, 1);
-        advance(Duration.ofSeconds(1));
-        assertTrue(batcher.sendIfReady(), "fails");
+        assertTrue(sendAfter(batcher, Duration.ofSeconds(1)), "fails");
         advance(Duration.ofMillis(100));
 
         assertTrue(batcher.sendIfReady(), "retried after retryBackoff again, not 400 ms");
@@ -274,15 +275,12 @@ final class ClickBatcherTest {
     @Test
     void clicksKeepFolding_whileTheLedgerIsDown_andAllArriveOnceItReturns() {
         ledger.failNext(4);
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 1);
-        advance(Duration.ofSeconds(1));
-        batcher.sendIfReady();
+        ClickBatcher batcher = holdingClicksOnA(1);
+        sendAfter(batcher, Duration.ofSeconds(1));
         for (int i = 0; i < 3; i++) {
             click(batcher, A, T0, 10_000);
             click(batcher, B, T0, 10_000);
-            advance(Duration.ofSeconds(1));
-            batcher.sendIfReady();
+            sendAfter(batcher, Duration.ofSeconds(1));
         }
         assertEquals(3, batcher.heldKeys(), "one key in the failing batch, two folding behind it");
         advance(Duration.ofSeconds(1));
@@ -297,10 +295,8 @@ final class ClickBatcherTest {
     @Test
     void aCommitWhoseAcknowledgementWasLost_isRetried_andCountedOnce() {
         ledger.applyThenFailNext(1);
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 7);
-        advance(Duration.ofSeconds(1));
-        batcher.sendIfReady();
+        ClickBatcher batcher = holdingClicksOnA(7);
+        sendAfter(batcher, Duration.ofSeconds(1));
         advance(Duration.ofMillis(100));
 
         batcher.sendIfReady();
@@ -315,35 +311,31 @@ final class ClickBatcherTest {
 
     @Test
     void aRefusedCount_isSetAside_andEveryOtherCountApplied() {
-        ShortCode poison = new ShortCode("poison1");
-        ledger.refuse(poison);
+        ledger.refuse(POISON);
         ClickBatcher batcher = unstarted(CONFIG.withBatchKeys(8).withMaxKeys(100));
         for (int i = 0; i < 7; i++) {
             click(batcher, new ShortCode("good" + i), T0, 2);
         }
-        click(batcher, poison, T0, 5);
+        click(batcher, POISON, T0, 5);
 
         batcher.close();
 
         assertEquals(14, ledger.totalClicks());
         assertEquals(1, quarantined.size());
-        assertEquals(List.of(count(poison, T0, 5)), quarantined.getFirst().counts());
+        assertEquals(List.of(count(POISON, T0, 5)), quarantined.getFirst().counts());
         assertEquals(5, metrics.get(QUARANTINED));
         assertTrue(ledger.attempts() <= 2 * 3 + 1, "a bisection, not a count at a time: " + ledger.attempts());
     }
 
     @Test
     void clicksBehindARefusedBatch_areNotHeldUp() {
-        ShortCode poison = new ShortCode("poison1");
-        ledger.refuse(poison);
+        ledger.refuse(POISON);
         ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, poison, T0, 1);
-        advance(Duration.ofSeconds(1));
-        batcher.sendIfReady();
+        click(batcher, POISON, T0, 1);
+        sendAfter(batcher, Duration.ofSeconds(1));
 
         click(batcher, A, T0, 1);
-        advance(Duration.ofSeconds(1));
-        assertTrue(batcher.sendIfReady());
+        assertTrue(sendAfter(batcher, Duration.ofSeconds(1)));
 
         assertEquals(Map.of(A, 1L), ledger.clicksByCode());
         assertEquals(0, batcher.backlog().clicks());
@@ -369,14 +361,12 @@ final class ClickBatcherTest {
 
     @Test
     void aCountSetAside_isNotTriedAgain_whenItsSiblingHalfIsRefusedToo() {
-        ShortCode poisonA = new ShortCode("poisonA");
-        ShortCode poisonB = new ShortCode("poisonB");
         ShortCode quiet = new ShortCode("quiet01");
-        ledger.refuse(poisonA);
-        ledger.refuse(poisonB);
+        ledger.refuse(POISON_A);
+        ledger.refuse(POISON_B);
         ClickBatcher batcher = unstarted(CONFIG.withCloseTimeout(Duration.ofSeconds(1)));
-        click(batcher, poisonA, T0, 1);   // one batch of 3, halves [poisonA] and [poisonB, quiet01]
-        click(batcher, poisonB, T0, 1);
+        click(batcher, POISON_A, T0, 1);   // one batch of 3, halves [poisonA] and [poisonB, quiet01]
+        click(batcher, POISON_B, T0, 1);
         click(batcher, quiet, T0, 1);
 
         batcher.close();
@@ -389,17 +379,15 @@ final class ClickBatcherTest {
 
     @Test
     void twoRefusedCounts_inSiblingHalves_setAsideOnlyThemselves() {
-        ShortCode poisonA = new ShortCode("poisonA");
-        ShortCode poisonB = new ShortCode("poisonB");
-        ledger.refuse(poisonA);
-        ledger.refuse(poisonB);
+        ledger.refuse(POISON_A);
+        ledger.refuse(POISON_B);
         ClickBatcher batcher = unstarted(CONFIG.withBatchKeys(8).withMaxKeys(100));
         for (int i = 0; i < 3; i++) {
             click(batcher, new ShortCode("good" + i), T0, 1);   // halves [good0..2, poisonA] and [poisonB, quiet0..2]
             click(batcher, new ShortCode("quiet" + i), T0, 1);
         }
-        click(batcher, poisonA, T0, 1);
-        click(batcher, poisonB, T0, 1);
+        click(batcher, POISON_A, T0, 1);
+        click(batcher, POISON_B, T0, 1);
 
         batcher.close();
 
@@ -429,7 +417,7 @@ final class ClickBatcherTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void anErrorOnTheSenderThread_isCountedAndTheThreadGoesOn_keepingTheBatch() throws InterruptedException {
         ledger.errorNext(1);
-        try (ClickBatcher batcher = started(CONFIG.withLinger(Duration.ofMillis(1)))) {
+        try (ClickBatcher batcher = started(LINGER_1MS)) {
             click(batcher, A, T0, 4);
 
             assertTrue(batcher.flush(Duration.ofSeconds(5)));
@@ -443,7 +431,7 @@ final class ClickBatcherTest {
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void aBatchThatKeepsThrowingErrors_isSetAside_andLaterClicksGoThrough() throws InterruptedException {
         ledger.errorNext(ClickBatcher.ERRORS_BEFORE_REFUSAL);
-        try (ClickBatcher batcher = started(CONFIG.withLinger(Duration.ofMillis(1)))) {
+        try (ClickBatcher batcher = started(LINGER_1MS)) {
             click(batcher, A, T0, 1);
             assertTrue(batcher.flush(Duration.ofSeconds(5)));
             click(batcher, B, T0, 1);
@@ -485,8 +473,7 @@ final class ClickBatcherTest {
 
     @Test
     void close_sendsEverythingHeld_thenRefusesAppends() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 5);
+        ClickBatcher batcher = holdingClicksOnA(5);
 
         batcher.close();
 
@@ -498,8 +485,7 @@ final class ClickBatcherTest {
 
     @Test
     void close_isIdempotent() {
-        ClickBatcher batcher = unstarted(CONFIG);
-        click(batcher, A, T0, 2);
+        ClickBatcher batcher = holdingClicksOnA(2);
 
         batcher.close();
         batcher.close();

@@ -96,8 +96,7 @@ final class ClickCodecTest {
     @ParameterizedTest
     @ValueSource(bytes = {0, 2, (byte) 0xFF})
     void decode_refusesAnUnknownVersion(byte version) {
-        byte[] value = golden();
-        value[0] = version;
+        byte[] value = withByte(golden(), 0, version);
 
         assertRefused("click value has unknown version " + Byte.toUnsignedInt(version)
                 + ", this reader knows version 1", value);
@@ -127,46 +126,47 @@ final class ClickCodecTest {
 
     @Test
     void decode_refusesCodeLengthZero() {
-        byte[] value = Arrays.copyOf(golden(), 26);
-        value[25] = 0;
+        byte[] value = withByte(Arrays.copyOf(golden(), 26), 25, 0);
 
         assertRefused("click value has code length 0, a short code has 1..64", value);
     }
 
     @Test
     void decode_refusesA65CharacterCode_asOversized() {
-        byte[] value = Arrays.copyOf(golden(), 26 + 65);
-        value[25] = 65;
+        byte[] value = withByte(Arrays.copyOf(golden(), 26 + 65), 25, 65);
 
         assertRefused("click value is oversized: 91 bytes, version 1 has at most 90", value);
     }
 
     @Test
     void decode_refusesADeclaredCodeLengthAboveTheLongestCode_evenWhenTheValueIsShort() {
-        byte[] value = golden();
-        value[25] = (byte) 200;
+        byte[] value = withByte(golden(), 25, 200);
 
         assertRefused("click value has code length 200, a short code has 1..64", value);
     }
 
     @Test
     void decode_refusesACodeWithACharacterNoCodeHas() {
-        byte[] value = golden();
-        value[26] = '/';
+        byte[] value = withByte(golden(), 26, '/');
 
         assertRefused("click value's code '/B3dE7x' is not a short code ([A-Za-z0-9_-])", value);
     }
 
     @Test
     void decode_refusesACodeWithANonAsciiByte() {
-        byte[] value = golden();
-        value[27] = (byte) 0xC3;
+        byte[] value = withByte(golden(), 27, 0xC3);
 
         assertRefused("click value's code has a non-ASCII byte at offset 27", value);
     }
 
     private static byte[] golden() {
         return HEX.parseHex(GOLDEN_V1);
+    }
+
+    /** {@code value} with the byte at {@code offset} set to {@code b}. */
+    private static byte[] withByte(byte[] value, int offset, int b) {
+        value[offset] = (byte) b;
+        return value;
     }
 
     private static void assertRefused(String message, byte[] value) {

@@ -88,6 +88,13 @@ final class ClickPublisherTest {
         return out;
     }
 
+    /** Appends {@link #clicks(int) clicks(n)} to {@code publisher} and returns them. */
+    private static List<Click> appendClicks(ClickPublisher publisher, int n) {
+        List<Click> clicks = clicks(n);
+        clicks.forEach(publisher::append);
+        return clicks;
+    }
+
     private static Set<UUID> ids(List<ProducerRecord<byte[], byte[]>> records) {
         Set<UUID> out = new HashSet<>();
         records.forEach(r -> out.add(ClickCodec.decode(r.value()).eventId()));
@@ -108,9 +115,7 @@ final class ClickPublisherTest {
     void clicks_arePublishedKeyedByCode_withTheCodecsValue() throws InterruptedException {
         MockProducer<byte[], byte[]> kafka = producer(true);
         ClickPublisher publisher = start(config(), kafka);
-        List<Click> clicks = clicks(100);
-
-        clicks.forEach(publisher::append);
+        List<Click> clicks = appendClicks(publisher, 100);
         assertTrue(publisher.flush(Duration.ofSeconds(5)));
 
         assertEquals(100, kafka.history().size());
@@ -126,8 +131,7 @@ final class ClickPublisherTest {
     void clicksKafkaFailsToAcknowledge_areSpilled_andReplayedWithTheirEventIds_onceItDoes() throws InterruptedException {
         MockProducer<byte[], byte[]> kafka = producer(false);
         ClickPublisher publisher = start(config(), kafka);
-        List<Click> clicks = clicks(50);
-        clicks.forEach(publisher::append);
+        List<Click> clicks = appendClicks(publisher, 50);
         await("all 50 handed to the producer", () -> kafka.history().size() == 50);
 
         while (kafka.errorNext(new TimeoutException("broker gone (test)"))) {
@@ -156,7 +160,7 @@ final class ClickPublisherTest {
         kafka.sendException = new TimeoutException("no metadata within max.block.ms (test)");
         ClickPublisher publisher = start(config(), kafka);
 
-        clicks(20).forEach(publisher::append);
+        appendClicks(publisher, 20);
         await("20 spilled", () -> metrics.get(SPILLED) == 20);
         kafka.sendException = null;
 
@@ -215,8 +219,7 @@ final class ClickPublisherTest {
     void close_spillsWhatKafkaNeverAcknowledged_andTheNextPublisherReplaysIt() throws InterruptedException {
         MockProducer<byte[], byte[]> silent = producer(false);
         ClickPublisher first = start(config().withCloseTimeout(Duration.ofMillis(200)), silent);
-        List<Click> clicks = clicks(30);
-        clicks.forEach(first::append);
+        List<Click> clicks = appendClicks(first, 30);
         await("handed to the producer", () -> silent.history().size() == 30);
 
         first.close();

@@ -1,7 +1,7 @@
 package io.shortlink.server;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,12 +39,8 @@ final class AckedServerKilledIT {
     private static final Duration BROKER_HELD = Duration.ofSeconds(1);
     private static final Duration READY_WITHIN = Duration.ofSeconds(30);
 
-    private final List<ServerProcess> servers = new ArrayList<>();
-
-    @AfterEach
-    void stopServers() {
-        servers.forEach(ServerProcess::close);
-    }
+    @RegisterExtension
+    final ServerProcesses servers = new ServerProcesses();
 
     @Test
     void ackedDelivery_serverKilledUnderLoad_losesNoAnsweredClick_andCountsNoneTwice() throws Exception {
@@ -125,8 +121,7 @@ final class AckedServerKilledIT {
     }
 
     private ServerProcess server(String name, Map<String, String> settings, int port) {
-        ServerProcess server = ServerProcess.start(name, Main.class, "phase3", settings, port);
-        servers.add(server);
+        ServerProcess server = servers.start(name, Main.class, "phase3", settings, port);
         server.awaitReady(READY_WITHIN);
         return server;
     }

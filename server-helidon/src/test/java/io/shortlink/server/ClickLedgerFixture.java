@@ -77,8 +77,9 @@ final class ClickLedgerFixture implements AutoCloseable {
         }
     }
 
-    FaultProxy proxy() {
-        return proxy;
+    /** A batcher over {@link #ledger()} reporting to {@link #metrics()}; the test adds the rest. */
+    ClickBatcher.Builder batcher() {
+        return ClickBatcher.builder(ledger).metrics(metrics);
     }
 
     /** The production JDBC ledger, counted. */
@@ -90,17 +91,17 @@ final class ClickLedgerFixture implements AutoCloseable {
         return metrics;
     }
 
-    /** A batcher over {@link #ledger()} reporting to {@link #metrics()}; the test adds the rest. */
-    ClickBatcher.Builder batcher() {
-        return ClickBatcher.builder(ledger).metrics(metrics);
-    }
-
     /**
      * Runs {@code action} once, in the ledger's thread, just before the next {@code commit()}
      * the ledger calls leaves for the proxy: a fault that lands exactly at a commit.
      */
     void beforeNextCommit(Runnable action) {
         beforeNextCommit.set(action);
+    }
+
+    /** The proxy between the ledger and MariaDB, to cut, stall or refuse its connections. */
+    FaultProxy proxy() {
+        return proxy;
     }
 
     /** Runs one statement on the database directly (not through the proxy). */

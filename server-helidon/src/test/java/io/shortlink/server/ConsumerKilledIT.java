@@ -2,15 +2,13 @@ package io.shortlink.server;
 
 import io.shortlink.core.testing.CountingMetrics;
 import io.shortlink.events.ClickPublisher;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static io.shortlink.core.testing.CountingMetrics.Total.SPILLED;
@@ -41,12 +39,8 @@ final class ConsumerKilledIT {
 
     @TempDir
     Path dir;
-    private final List<ServerProcess> processes = new ArrayList<>();
-
-    @AfterEach
-    void stopConsumers() {
-        processes.forEach(ServerProcess::close);
-    }
+    @RegisterExtension
+    final ServerProcesses processes = new ServerProcesses();
 
     @Test
     void theConsumerKilledMidBatch_andANewOneStarted_countsEveryClickOnce() throws Exception {
@@ -146,9 +140,7 @@ final class ConsumerKilledIT {
         settings.putAll(ServerProcess.database(db.name()));
         settings.put("shortlink.kafka.consumer-port", Integer.toString(port));
         settings.put("shortlink.kafka.max-poll-records", MAX_POLL_RECORDS);
-        ServerProcess process = ServerProcess.start(name, ConsumerMain.class, "phase3", settings, port);
-        processes.add(process);
-        return process;
+        return processes.start(name, ConsumerMain.class, "phase3", settings, port);
     }
 
     private static boolean balanced(TestKafka.Topic topic, int members) {

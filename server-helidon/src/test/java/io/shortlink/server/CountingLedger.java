@@ -80,45 +80,32 @@ final class CountingLedger implements ClickLedger {
         ledger.resetPosition(stream, partition, position);
     }
 
-    /** Events {@link #record} counted as new. */
-    long eventsRecorded() {
-        return eventsRecorded.get();
+    /** What the ledger has counted so far. */
+    Counts counts() {
+        return new Counts(calls.get(), applied.get(), alreadyApplied.get(), clicksAlreadyApplied.get(), unavailable.get(),
+                refused.get(), eventsRecorded.get(), eventsDuplicated.get(), positionConflicts.get());
     }
 
-    /** Events {@link #record} skipped because their event id was recorded before: each one delivered twice. */
-    long eventsDuplicated() {
-        return eventsDuplicated.get();
-    }
-
-    /** Calls of {@link #apply} and {@link #record}: transactions begun. */
-    long calls() {
-        return calls.get();
-    }
-
-    /** Calls answered "applied by an earlier attempt": each one an acknowledgement that was lost. */
-    long alreadyApplied() {
-        return alreadyApplied.get();
-    }
-
-    /** The clicks of the batches {@link #alreadyApplied} counts. */
-    long clicksAlreadyApplied() {
-        return clicksAlreadyApplied.get();
-    }
-
-    /** Calls that failed with {@link StoreUnavailableException} (the sender retries them). */
-    long unavailable() {
-        return unavailable.get();
-    }
-
-    /** Calls that failed with {@link ClickBatchRejectedException} (the sender bisects or sets aside). */
-    long refused() {
-        return refused.get();
+    /**
+     * The counts at one moment.
+     *
+     * @param calls                calls of {@link #apply} and {@link #record}: transactions begun
+     * @param applied              calls of {@link #apply} answered "applied now"
+     * @param alreadyApplied       calls answered "applied by an earlier attempt": each one an acknowledgement that was lost
+     * @param clicksAlreadyApplied the clicks of the batches {@code alreadyApplied} counts
+     * @param unavailable          calls that failed with {@link StoreUnavailableException} (the sender retries them)
+     * @param refused              calls that failed with {@link ClickBatchRejectedException} (the sender bisects or sets aside)
+     * @param eventsRecorded       events {@link #record} counted as new
+     * @param eventsDuplicated     events {@link #record} skipped because their event id was recorded before: each one
+     *                             delivered twice
+     * @param positionConflicts    calls that failed with {@link PositionConflictException}
+     */
+    record Counts(long calls, long applied, long alreadyApplied, long clicksAlreadyApplied, long unavailable, long refused,
+                  long eventsRecorded, long eventsDuplicated, long positionConflicts) {
     }
 
     @Override
     public String toString() {
-        return "calls=" + calls + " applied=" + applied + " alreadyApplied=" + alreadyApplied
-                + " unavailable=" + unavailable + " refused=" + refused + " eventsRecorded=" + eventsRecorded
-                + " eventsDuplicated=" + eventsDuplicated + " positionConflicts=" + positionConflicts;
+        return counts().toString();
     }
 }

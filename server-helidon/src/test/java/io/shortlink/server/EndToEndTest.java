@@ -2,22 +2,15 @@ package io.shortlink.server;
 
 import io.helidon.config.Config;
 import io.helidon.metrics.api.Metrics;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.shortlink.core.Click;
 import io.shortlink.core.Link;
 import io.shortlink.core.ShortCode;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,26 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * End to end: the embedded default (H2 in a file, Caffeine, clicks batched in-process) or, as
  * {@code EndToEndIT}, the same on MariaDB.
  */
-@ServerTest
-class EndToEndTest {
-    private static final Path DIR = Path.of("target", "e2e-" + UUID.randomUUID());
-    private static ShortlinkApp app;
-    private final TestApp.Client client;
-
-    EndToEndTest(URI uri) {
-        this.client = new TestApp.Client(uri);
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder builder) {
-        app = TestApp.serve(builder, InstantSource.system(), TestApp.config(database("shortlink")));
-    }
-
-    @AfterAll
-    static void close() {
-        app.close();
-    }
-
+@ServedApp(databaseInFile = true)
+class EndToEndTest extends ServedAppTest {
     @Test
     void thousandRedirects_fromEightThreads_countExactlyThousandClicks() throws Exception {
         String code = client.create("https://example.org/e2e");
@@ -92,7 +67,7 @@ class EndToEndTest {
 
     @Test
     void linksAndAcceptedClicks_surviveAGracefulRestart() {
-        Config config = TestApp.config(database("restart"));
+        Config config = TestApp.config(TestDatabase.freshInFile());
         ShortlinkConfig settings = ShortlinkConfig.from(config, "embedded");
         ServerMetrics metrics = new ServerMetrics(Metrics.globalRegistry());
         try (ShortlinkApp first = ShortlinkApp.open(settings, metrics, InstantSource.system())) {
@@ -108,11 +83,5 @@ class EndToEndTest {
             assertEquals("https://example.org/kept", second.store().find(new ShortCode("keepme1")).orElseThrow().url());
             assertEquals(10, second.stats().totalClicks(new ShortCode("keepme1")));
         }
-    }
-
-    /** A file database as the embedded default uses, or a fresh MariaDB database. */
-    private static String database(String name) {
-        return TestDatabase.onMariaDb() ? TestDatabase.fresh()
-                : ShortlinkConfig.DatabaseConfig.h2Url("./" + DIR.resolve(name));
     }
 }

@@ -66,10 +66,8 @@ final class FaultProxy implements AutoCloseable {
 
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
-    private final AtomicLong bytesFromClients = new AtomicLong();
-    private final AtomicLong bytesToServers = new AtomicLong();
-    private final AtomicLong bytesFromServers = new AtomicLong();
-    private final AtomicLong bytesToClients = new AtomicLong();
+    private final Flow upstream = new Flow();
+    private final Flow downstream = new Flow();
 
     private FaultProxy(InetSocketAddress target, ServerSocket listener) {
         this.target = target;
@@ -158,23 +156,24 @@ final class FaultProxy implements AutoCloseable {
 
     /** Bytes read from clients, forwarded or not (yet). */
     long bytesFromClients() {
-        return bytesFromClients.get();
+        return upstream.read.get();
     }
 
     /** Bytes written to servers. */
     long bytesToServers() {
-        return bytesToServers.get();
+        return upstream.written.get();
     }
 
     /** Bytes read from servers, forwarded or not (yet). */
     long bytesFromServers() {
-        return bytesFromServers.get();
+        return downstream.read.get();
     }
 
     /** Bytes written to clients. */
     long bytesToClients() {
-        return bytesToClients.get();
+        return downstream.written.get();
     }
+
 
     /**
      * Stops accepting, cuts every connection and waits up to 5 s for the proxy's threads to end.
@@ -205,13 +204,7 @@ final class FaultProxy implements AutoCloseable {
     }
 
     private void setStalled(boolean stall) {
-        gate.lock();
-        try {
-            stalled = stall;
-            gateChanged.signalAll();
-        } finally {
-            gate.unlock();
-        }
+        changeGate(() -> stalled = stall);
     }
 
     /** Returns when forwarding may go on; throws when the link was cut meanwhile. */
@@ -233,8 +226,14 @@ final class FaultProxy implements AutoCloseable {
     }
 
     private void wakeStalled() {
+        changeGate(() -> { });
+    }
+
+    /** Makes {@code change} holding the gate, then wakes every pump waiting at it to look again. */
+    private void changeGate(Runnable change) {
         gate.lock();
         try {
+            change.run();
             gateChanged.signalAll();
         } finally {
             gate.unlock();
@@ -301,6 +300,31 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
+    /** The bytes one direction (clients to servers, or back) has moved over all connections. */
+    private static final class Flow {
+        /** Read, forwarded or not (yet). */
+        final AtomicLong read = new AtomicLong();
+        final AtomicLong written = new AtomicLong();
+    }
+
+    /** One direction of one connection: the stream it reads and the one it writes, counted in its {@link Flow}. */
+    private record Leg(InputStream in, OutputStream out, Flow flow) {
+        /** Reads into {@code buffer} and counts what came: the byte count, or -1 at end of stream. */
+        int read(byte[] buffer) throws IOException {
+            int n = in.read(buffer);
+            if (n > 0) {
+                flow.read.addAndGet(n);
+            }
+            return n;
+        }
+
+        /** Writes the first {@code n} bytes of {@code buffer} and counts them. */
+        void write(byte[] buffer, int n) throws IOException {
+            out.write(buffer, 0, n);
+            flow.written.addAndGet(n);
+        }
+    }
+
     /** One proxied connection: the client's socket, the server's, one pump per direction. */
     private final class Link {
         final long id;
@@ -345,21 +369,17 @@ final class FaultProxy implements AutoCloseable {
         void pumpClientToServer() {
             byte[] buffer = new byte[BUFFER];
             try {
-                InputStream in = client.getInputStream();
-                OutputStream out = server.getOutputStream();
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    bytesFromClients.addAndGet(n);
+                Leg up = new Leg(client.getInputStream(), server.getOutputStream(), upstream);
+                for (int n; (n = up.read(buffer)) >= 0; ) {
                     int cutAt = endOfCommitToCut(buffer, n);
                     awaitOpenGate(this);
                     if (cutAt >= 0) {
                         // Set before the COMMIT leaves, so the downstream pump cannot forward its reply.
                         awaitingCommitReply = true;
-                        out.write(buffer, 0, cutAt);
-                        bytesToServers.addAndGet(cutAt);
+                        up.write(buffer, cutAt);
                         return;
                     }
-                    out.write(buffer, 0, n);
-                    bytesToServers.addAndGet(n);
+                    up.write(buffer, n);
                 }
                 server.shutdownOutput();
                 pumpEnded();
@@ -387,10 +407,8 @@ final class FaultProxy implements AutoCloseable {
         void pumpServerToClient() {
             byte[] buffer = new byte[BUFFER];
             try {
-                InputStream in = server.getInputStream();
-                OutputStream out = client.getOutputStream();
-                for (int n; (n = in.read(buffer)) >= 0; ) {
-                    bytesFromServers.addAndGet(n);
+                Leg down = new Leg(server.getInputStream(), client.getOutputStream(), downstream);
+                for (int n; (n = down.read(buffer)) >= 0; ) {
                     if (awaitingCommitReply) {
                         // The client sends nothing after a COMMIT until its reply, so these bytes are
                         // that reply: drop them. The reply starts a packet, since the client had read
@@ -403,8 +421,7 @@ final class FaultProxy implements AutoCloseable {
                         continue;
                     }
                     awaitOpenGate(this);
-                    out.write(buffer, 0, n);
-                    bytesToClients.addAndGet(n);
+                    down.write(buffer, n);
                 }
                 if (awaitingCommitReply) {   // the server hung up instead of replying: the cut is not counted
                     abort();

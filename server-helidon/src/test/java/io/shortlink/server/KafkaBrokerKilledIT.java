@@ -94,7 +94,7 @@ final class KafkaBrokerKilledIT {
             System.out.printf("KafkaBrokerKilledIT: spilled %d, replayed %d, duplicates skipped by event id %d (ledger "
                             + "counted %d); events %d, rollups %d, link totals %d, global +%d%n",
                     published.get(SPILLED), published.get(REPLAYED), db.metrics().get(DUPLICATED),
-                    db.ledger().eventsDuplicated(), events, totals.rollupsSum(), totals.linkClicksSum(),
+                    db.ledger().counts().eventsDuplicated(), events, totals.rollupsSum(), totals.linkClicksSum(),
                     totals.global() - globalBefore);
 
             assertAll(

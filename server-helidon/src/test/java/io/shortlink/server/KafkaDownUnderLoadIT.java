@@ -1,14 +1,8 @@
 package io.shortlink.server;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 
 import static io.shortlink.server.RedirectsUnderLoad.SETTLE_WITHIN;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,8 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@link TestKafka#services()}). Takes about 60 s (restarting the broker takes scripts/services
  * 17 to 20 s).
  */
-@ServerTest
-final class KafkaDownUnderLoadIT {
+@ServedApp(stack = ServedApp.Stack.PHASE3, topic = "kafka-down")
+final class KafkaDownUnderLoadIT extends ServedAppTest {
     private static final int LINKS = 200;
     private static final int USERS = 100;
     /** Per user: 100 users, one request each 200 ms, 500 redirects/s in all. */
@@ -40,23 +34,6 @@ final class KafkaDownUnderLoadIT {
     private static final Duration RESTART_ALLOWANCE = Duration.ofSeconds(25);
     /** Load after the broker is back, to see redirects and the click path then. */
     private static final Duration AFTER = Duration.ofSeconds(10);
-
-    private static Phase3Server server;
-    private final URI base;
-
-    KafkaDownUnderLoadIT(URI uri) {
-        this.base = uri;
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder builder) {
-        server = Phase3Server.serve(builder, "kafka-down", Map.of());
-    }
-
-    @AfterAll
-    static void close() {
-        server.close();
-    }
 
     /**
      * The outage of the plan: 30 s dead, then about 20 s to start again. Before the publisher
@@ -71,7 +48,7 @@ final class KafkaDownUnderLoadIT {
 
     private void kafkaKilledUnderLoad(Duration downFor) {
         LocalServices services = TestKafka.services();
-        RedirectsUnderLoad redirects = RedirectsUnderLoad.create(base, "kafka-down", LINKS);
+        RedirectsUnderLoad redirects = RedirectsUnderLoad.create(uri, "kafka-down", LINKS);
         String metricsBefore = redirects.scrape();
         PacedLoad.Profile profile = PacedLoad.Profile.of(USERS, PACE, KILL_AT.plus(downFor).plus(RESTART_ALLOWANCE).plus(AFTER));
 

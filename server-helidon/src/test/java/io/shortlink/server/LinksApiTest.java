@@ -150,17 +150,17 @@ class LinksApiTest extends ServedAppTest {
     }
 
     @Test
+    void delete_ofUnknownCode_is404() {
+        assertProblem(client.delete("/api/v1/links/NoSuchCode2"), 404, "not-found");
+    }
+
+    @Test
     void aProblemsInstance_isTheRequestsWholePath() {
         // Not the path inside the API's routing ("/NoSuchCode3"), which reads like a redirect's.
         assertEquals("/api/v1/links/NoSuchCode3", string(client.get("/api/v1/links/NoSuchCode3").body(), "instance"));
         assertEquals("/api/v1/links/NoSuchCode3/stats",
                 string(client.get("/api/v1/links/NoSuchCode3/stats").body(), "instance"));
         assertEquals("/NoSuchCode3", string(client.get("/NoSuchCode3").body(), "instance"));
-    }
-
-    @Test
-    void delete_ofUnknownCode_is404() {
-        assertProblem(client.delete("/api/v1/links/NoSuchCode2"), 404, "not-found");
     }
 
     @Test

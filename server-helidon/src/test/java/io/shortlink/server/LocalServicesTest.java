@@ -109,8 +109,7 @@ final class LocalServicesTest {
 
     @Test
     void resume_continuesAPausedProcess_andThenClosingThePauseDoesNoHarm() throws IOException {
-        startDummy(true);
-        LocalServices.Paused paused = services.pause(dummy);
+        LocalServices.Paused paused = pausedDummy();
 
         services.resume(dummy);
 
@@ -121,8 +120,7 @@ final class LocalServicesTest {
 
     @Test
     void closingThePause_ofAKilledService_doesNothing() throws IOException {
-        startDummy(true);
-        LocalServices.Paused paused = services.pause(dummy);
+        LocalServices.Paused paused = pausedDummy();
         services.kill9(dummy);
 
         paused.close();
@@ -181,6 +179,12 @@ final class LocalServicesTest {
         Await.until("the dummy is sleep", WAIT,
                 () -> process.info().command().map(command -> command.endsWith("/sleep")).orElse(false));
         return process;
+    }
+
+    /** Starts the dummy service and pauses it. */
+    private LocalServices.Paused pausedDummy() throws IOException {
+        startDummy(true);
+        return services.pause(dummy);
     }
 
     private void fakeServicesScript(String body) throws IOException {

@@ -84,7 +84,7 @@ final class LostCommitIT {
             CompletableFuture<Boolean> flushed = CompletableFuture.supplyAsync(() -> flush(clicks), flusher);
 
             Await.until("the held COMMIT failed in the client", Duration.ofSeconds(15),
-                    () -> db.ledger().unavailable() > 0);
+                    () -> db.ledger().counts().unavailable() > 0);
             assertEquals(0, db.totals().global(), "not committed yet: the COMMIT is still held in the proxy");
             db.proxy().resume();
 
@@ -95,7 +95,7 @@ final class LostCommitIT {
         }
 
         assertCountedOnce(expected);
-        assertEquals(1, db.ledger().alreadyApplied(),
+        assertEquals(1, db.ledger().counts().alreadyApplied(),
                 "the retry found the batch the server committed late: " + db.ledger());
         assertEquals(sum(expected), db.metrics().get(ALREADY_APPLIED), "the whole batch reported as already applied");
     }
@@ -111,10 +111,10 @@ final class LostCommitIT {
         assertEquals(lost, db.proxy().commitsCut(), "COMMITs whose answer the proxy dropped");
         assertCountedOnce(expected);
         assertAll(
-                () -> assertEquals(lost, db.ledger().alreadyApplied(),
+                () -> assertEquals(lost, db.ledger().counts().alreadyApplied(),
                         "retries that found their batch committed, one per lost answer: " + db.ledger()),
                 () -> assertTrue(db.metrics().get(ALREADY_APPLIED) > 0, "lost answers reported: " + db.metrics()),
-                () -> assertEquals(db.ledger().clicksAlreadyApplied(), db.metrics().get(ALREADY_APPLIED),
+                () -> assertEquals(db.ledger().counts().clicksAlreadyApplied(), db.metrics().get(ALREADY_APPLIED),
                         "the clicks of those batches, reported as already applied"));
     }
 

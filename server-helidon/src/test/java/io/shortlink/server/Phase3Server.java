@@ -11,18 +11,8 @@ import java.util.Map;
  * The real server on stack phase3 in the test JVM, for a {@code @ServerTest}: the production
  * routing and wiring (Main.configure) over application-phase3.yaml and phase1 beneath it, on a
  * MariaDB database and a Kafka topic of its own, publisher and consumer both in this process, its
- * spill and quarantine files under {@code target/it-work/<topic>}.
- *
- * <pre>{@code
- * @SetUpServer
- * static void server(WebServerConfig.Builder builder) {
- *     server = Phase3Server.serve(builder, "kafka-down", Map.of());
- * }
- * @AfterAll
- * static void close() {
- *     server.close();
- * }
- * }</pre>
+ * spill and quarantine files under {@code target/it-work/<topic>}. A test class asks for it with
+ * {@code @ServedApp(stack = ServedApp.Stack.PHASE3, topic = "kafka-down")}.
  */
 final class Phase3Server implements AutoCloseable {
     private final ShortlinkApp app;
@@ -39,8 +29,8 @@ final class Phase3Server implements AutoCloseable {
         try {
             Map<String, String> settings = new HashMap<>(topic.settings(Path.of("target", "it-work", topic.name())));
             settings.putAll(overrides);
-            String database = TestDatabase.phase1Url(TestDatabase.mariaDbAddress(), TestDatabase.createOnMariaDb(), Map.of());
-            ShortlinkApp app = TestApp.serve(builder, InstantSource.system(), TestApp.config("phase3", database, settings));
+            ShortlinkApp app = TestApp.serve(builder, InstantSource.system(),
+                    TestApp.config("phase3", TestDatabase.freshPhase1(), settings));
             return new Phase3Server(app, topic);
         } catch (RuntimeException | AssertionError e) {
             topic.close();

@@ -118,7 +118,7 @@ final class QuarantineIT {
                 }
             }
             assertTrue(clicks.flush(FLUSH), "flushed: " + db.metrics() + " " + db.ledger());
-            callsForThePoisonedBatch = db.ledger().calls();
+            callsForThePoisonedBatch = db.ledger().counts().calls();
 
             for (int i = 0; i < GOOD_LINKS; i += 10) {
                 append(clicks, layout.goodLink(i), 1, good);
@@ -144,7 +144,7 @@ final class QuarantineIT {
                 () -> assertEquals(0, db.metrics().get(DROPPED) + db.metrics().get(UNDELIVERED), "lost: " + db.metrics()),
                 () -> assertTrue(callsForThePoisonedBatch <= bisectionBound, "a bisection, not a transaction per count: "
                         + callsForThePoisonedBatch + " transactions for " + keys + " counts"),
-                () -> assertEquals(callsForThePoisonedBatch + 1, db.ledger().calls(), "the later batch: one transaction"));
+                () -> assertEquals(callsForThePoisonedBatch + 1, db.ledger().counts().calls(), "the later batch: one transaction"));
     }
 
     /** Appends {@code times} clicks on {@code code}, adding them to {@code expected} unless it is null. */

@@ -60,19 +60,8 @@ final class QueryPlanIT {
             for (int i = 0; i < LINKS; i++) {
                 String code = codes.next().value();
                 all.add(code);
-                links.setString(1, code);
-                links.setString(2, "https://example.org/" + i);
-                links.setLong(3, 1_700_000_000_000L + i);
-                links.addBatch();
-                totals.setString(1, code);
-                totals.setLong(2, ROLLUPS_PER_LINK);
-                totals.addBatch();
-                for (int m = 0; m < ROLLUPS_PER_LINK; m++) {
-                    rollups.setString(1, code);
-                    rollups.setLong(2, NOW_MINUTE - m * 97L);
-                    rollups.setLong(3, 1);
-                    rollups.addBatch();
-                }
+                addLink(links, totals, rollups, code, "https://example.org/" + i, 1_700_000_000_000L + i,
+                        ROLLUPS_PER_LINK, 97);
                 if (i % 2_000 == 1_999) {
                     links.executeBatch();
                     totals.executeBatch();
@@ -80,19 +69,9 @@ final class QueryPlanIT {
                     db.commit();
                 }
             }
-            links.setString(1, HOT_CODE);
-            links.setString(2, "https://example.org/hot");
-            links.setLong(3, 1_700_000_000_000L);
-            links.executeUpdate();
-            totals.setString(1, HOT_CODE);
-            totals.setLong(2, HOT_MINUTES);
-            totals.executeUpdate();
-            for (int m = 0; m < HOT_MINUTES; m++) {
-                rollups.setString(1, HOT_CODE);
-                rollups.setLong(2, NOW_MINUTE - m);
-                rollups.setLong(3, 1);
-                rollups.addBatch();
-            }
+            addLink(links, totals, rollups, HOT_CODE, "https://example.org/hot", 1_700_000_000_000L, HOT_MINUTES, 1);
+            links.executeBatch();
+            totals.executeBatch();
             rollups.executeBatch();
             db.commit();
         }
@@ -101,6 +80,27 @@ final class QueryPlanIT {
             s.execute("ANALYZE TABLE links, link_clicks, click_rollups, counters");
         }
         db.setAutoCommit(true);
+    }
+
+    /**
+     * Adds to the batches one link, its total of {@code minutes} clicks, and one click in each of
+     * {@code minutes} minutes counted back from {@link #NOW_MINUTE}, {@code step} minutes apart.
+     */
+    private static void addLink(PreparedStatement links, PreparedStatement totals, PreparedStatement rollups,
+                                String code, String url, long createdAt, int minutes, long step) throws SQLException {
+        links.setString(1, code);
+        links.setString(2, url);
+        links.setLong(3, createdAt);
+        links.addBatch();
+        totals.setString(1, code);
+        totals.setLong(2, minutes);
+        totals.addBatch();
+        for (int m = 0; m < minutes; m++) {
+            rollups.setString(1, code);
+            rollups.setLong(2, NOW_MINUTE - m * step);
+            rollups.setLong(3, 1);
+            rollups.addBatch();
+        }
     }
 
     @AfterAll

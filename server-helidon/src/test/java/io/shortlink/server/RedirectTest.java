@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import static io.shortlink.server.ServerAssertions.assertProblem;
+import static io.shortlink.server.ServerAssertions.assertRedirect;
 import static io.shortlink.server.TestApp.JsonRead.number;
 import static io.shortlink.server.TestApp.JsonRead.string;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,8 +20,7 @@ class RedirectTest extends ServedAppTest {
 
         HttpResponse<String> res = client.get("/" + code);
 
-        assertEquals(302, res.statusCode());
-        assertEquals("https://example.org/path?q=1#f", res.headers().firstValue("Location").orElseThrow());
+        assertRedirect(res, "https://example.org/path?q=1#f");
         assertEquals("private, max-age=0", res.headers().firstValue("Cache-Control").orElseThrow());
         assertEquals("noindex", res.headers().firstValue("X-Robots-Tag").orElseThrow());
     }
@@ -42,8 +42,7 @@ class RedirectTest extends ServedAppTest {
         HttpResponse<String> head = client.head("/" + code);
         assertTrue(app.clicks().flush(Duration.ofSeconds(10)));
 
-        assertEquals(302, head.statusCode());
-        assertEquals("https://example.org/head", head.headers().firstValue("Location").orElseThrow());
+        assertRedirect(head, "https://example.org/head");
         assertEquals(0, number(client.get("/api/v1/links/" + code).body(), "totalClicks"));
     }
 

@@ -26,6 +26,8 @@ public final class ServedAppExtension implements ServerJunitExtension {
     private ServedApp served;
     private InstantSource clock;
     private ShortlinkApp app;
+    /** Closes what {@link #updateServerBuilder} opened: the app, and for PHASE3 its topic too. */
+    private Runnable close = () -> { };
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -38,7 +40,26 @@ public final class ServedAppExtension implements ServerJunitExtension {
             return;
         }
         clock = served.clockAt().isEmpty() ? InstantSource.system() : new ManualClock(Instant.parse(served.clockAt()));
-        app = TestApp.serve(builder, clock, TestApp.config(TestDatabase.fresh(), settings(served)));
+        Map<String, String> settings = settings(served);
+        switch (served.stack()) {
+            case EMBEDDED -> {
+                String database = served.databaseInFile() ? TestDatabase.freshInFile() : TestDatabase.fresh();
+                app = TestApp.serve(builder, clock, TestApp.config(database, settings));
+                close = app::close;
+            }
+            case PHASE1 -> {
+                app = TestApp.serve(builder, clock, TestApp.config("phase1", TestDatabase.freshPhase1(), settings));
+                close = app::close;
+            }
+            case PHASE3 -> {
+                if (!served.clockAt().isEmpty()) {
+                    throw new IllegalArgumentException("@ServedApp: the PHASE3 stack runs on the system clock");
+                }
+                Phase3Server server = Phase3Server.serve(builder, served.topic(), settings);
+                app = server.app();
+                close = server::close;
+            }
+        }
     }
 
     @Override
@@ -54,9 +75,7 @@ public final class ServedAppExtension implements ServerJunitExtension {
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (app != null) {
-            app.close();
-        }
+        close.run();
     }
 
     private static Map<String, String> settings(ServedApp served) {

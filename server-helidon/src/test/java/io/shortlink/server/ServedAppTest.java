@@ -9,16 +9,19 @@ import java.time.InstantSource;
 
 /**
  * A server test against the app its {@link ServedApp} names, served by Helidon's
- * {@code @ServerTest}: each test has a {@link #client} of the server and the {@link #app} behind it.
+ * {@code @ServerTest}: each test has the server's {@link #uri}, a {@link #client} of it and the
+ * {@link #app} behind it.
  */
 @ServerTest
 abstract class ServedAppTest {
+    URI uri;
     TestApp.Client client;
     ShortlinkApp app;
     private InstantSource clock;
 
     @BeforeEach
     void connect(URI uri, ShortlinkApp app, InstantSource clock) {
+        this.uri = uri;
         this.client = new TestApp.Client(uri);
         this.app = app;
         this.clock = clock;

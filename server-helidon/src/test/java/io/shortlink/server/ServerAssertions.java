@@ -20,4 +20,10 @@ final class ServerAssertions {
         assertEquals(status, number(res.body(), "status"));
         assertTrue(string(res.body(), "title") != null && !string(res.body(), "title").isBlank());
     }
+
+    /** {@code res} is a 302 to {@code location}. */
+    static void assertRedirect(HttpResponse<String> res, String location) {
+        assertEquals(302, res.statusCode());
+        assertEquals(location, res.headers().firstValue("Location").orElseThrow());
+    }
 }

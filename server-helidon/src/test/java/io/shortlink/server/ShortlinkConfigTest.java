@@ -32,26 +32,23 @@ final class ShortlinkConfigTest {
 
     @Test
     void baseUrl_mustBeAnOrigin() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ShortlinkConfig.from(with("shortlink.base-url", "https://sho.rt/path"), "embedded"));
+        String message = startUpFailure("shortlink.base-url", "https://sho.rt/path");
 
-        assertTrue(e.getMessage().contains("shortlink.base-url"), e.getMessage());
+        assertTrue(message.contains("shortlink.base-url"), message);
     }
 
     @Test
     void badDuration_failsStartUp_namingTheKey() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ShortlinkConfig.from(with("shortlink.clicks.linger", "100ms"), "embedded"));
+        String message = startUpFailure("shortlink.clicks.linger", "100ms");
 
-        assertTrue(e.getMessage().contains("shortlink.clicks.linger"), e.getMessage());
+        assertTrue(message.contains("shortlink.clicks.linger"), message);
     }
 
     @Test
     void poolSize_outOfRange_failsStartUp() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ShortlinkConfig.from(with("shortlink.database.pool-size", "0"), "embedded"));
+        String message = startUpFailure("shortlink.database.pool-size", "0");
 
-        assertTrue(e.getMessage().contains("pool-size"), e.getMessage());
+        assertTrue(message.contains("pool-size"), message);
     }
 
     /**
@@ -91,6 +88,13 @@ final class ShortlinkConfigTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ShortlinkConfig.from(noFile, "embedded"));
 
         assertTrue(e.getMessage().startsWith("shortlink.") && e.getMessage().contains("application.yaml"), e.getMessage());
+    }
+
+    /** The message of the exception that refuses the config with {@code key} set to {@code value}. */
+    private static String startUpFailure(String key, String value) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ShortlinkConfig.from(with(key, value), "embedded"));
+        return e.getMessage();
     }
 
     private static Config with(String key, String value) {

@@ -4,6 +4,7 @@ import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -43,6 +44,22 @@ final class TestDatabase {
             return "jdbc:h2:mem:" + UUID.randomUUID() + ";MODE=MySQL;DATABASE_TO_LOWER=TRUE;DB_CLOSE_DELAY=-1";
         }
         return serverUrl(createOnMariaDb());
+    }
+
+    /**
+     * The JDBC URL of a database nobody else uses, kept as the embedded default keeps it: H2 in a
+     * file under {@code target/}; on the integration profile a MariaDB database, as {@link #fresh()}.
+     */
+    static String freshInFile() {
+        if (!onMariaDb()) {
+            return ShortlinkConfig.DatabaseConfig.h2Url("./" + Path.of("target", "db-" + UUID.randomUUID(), "app"));
+        }
+        return fresh();
+    }
+
+    /** A new database on the integration profile's MariaDB, behind the phase-1 stack's own JDBC URL. */
+    static String freshPhase1() {
+        return phase1Url(mariaDbAddress(), createOnMariaDb(), Map.of());
     }
 
     /** The MariaDB of the integration profile, {@code host:port}. */

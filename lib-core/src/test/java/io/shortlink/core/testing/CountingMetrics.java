@@ -46,60 +46,20 @@ public final class CountingMetrics implements MetricsListener {
         totals.get(total).add(n);
     }
 
-    @Override
-    public void clickAccepted() {
-        add(Total.ACCEPTED, 1);
-    }
-
-    @Override
-    public void clickDropped() {
-        add(Total.DROPPED, 1);
-    }
-
-    @Override
-    public void clicksPersisted(long count, Duration took) {
-        add(Total.PERSISTED, count);
-    }
-
-    @Override
-    public void clickBatchFailed(long count, Throwable cause) {
-        add(Total.FAILED_BATCHES, 1);
-    }
-
-    @Override
-    public void clickBatchAlreadyApplied(long count) {
-        add(Total.ALREADY_APPLIED, count);
-    }
-
-    @Override
-    public void clicksQuarantined(long count, Throwable cause) {
-        add(Total.QUARANTINED, count);
-    }
-
-    @Override
-    public void clickEventsDuplicated(long count) {
-        add(Total.DUPLICATED, count);
-    }
-
-    @Override
-    public void workerRestarted(String name, Throwable cause) {
-        add(Total.WORKER_RESTARTS, 1);
-    }
-
-    @Override
-    public void clicksUndelivered(long count) {
-        add(Total.UNDELIVERED, count);
-    }
-
-    @Override
-    public void clickAckTimedOut() {
-        add(Total.ACK_TIMEOUTS, 1);
-    }
-
-    @Override
-    public void clicksPublished(long count) {
-        add(Total.PUBLISHED, count);
-    }
+    // One line each: which total every event adds to, and by how much.
+    @Override public void clickAccepted() { add(Total.ACCEPTED, 1); }
+    @Override public void clickDropped() { add(Total.DROPPED, 1); }
+    @Override public void clicksPersisted(long count, Duration took) { add(Total.PERSISTED, count); }
+    @Override public void clickBatchFailed(long count, Throwable cause) { add(Total.FAILED_BATCHES, 1); }
+    @Override public void clickBatchAlreadyApplied(long count) { add(Total.ALREADY_APPLIED, count); }
+    @Override public void clicksQuarantined(long count, Throwable cause) { add(Total.QUARANTINED, count); }
+    @Override public void clickEventsDuplicated(long count) { add(Total.DUPLICATED, count); }
+    @Override public void workerRestarted(String name, Throwable cause) { add(Total.WORKER_RESTARTS, 1); }
+    @Override public void clicksUndelivered(long count) { add(Total.UNDELIVERED, count); }
+    @Override public void clickAckTimedOut() { add(Total.ACK_TIMEOUTS, 1); }
+    @Override public void clicksPublished(long count) { add(Total.PUBLISHED, count); }
+    @Override public void clicksSpilled(long count) { add(Total.SPILLED, count); }
+    @Override public void clicksReplayed(long count) { add(Total.REPLAYED, count); }
 
     @Override
     public void spillDamaged(long regions, long bytes, boolean tornTail) {
@@ -108,18 +68,8 @@ public final class CountingMetrics implements MetricsListener {
     }
 
     @Override
-    public void clicksSpilled(long count) {
-        add(Total.SPILLED, count);
-    }
-
-    @Override
     public void cacheLookup(String tier, boolean hit) {
         lookups.add(tier + ":" + (hit ? "hit" : "miss"));
-    }
-
-    @Override
-    public void clicksReplayed(long count) {
-        add(Total.REPLAYED, count);
     }
 
     /** Every total, for failure messages. */
