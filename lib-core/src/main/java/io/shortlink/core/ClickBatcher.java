@@ -38,7 +38,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * is under way; it sorts them by code and minute and hands them to the ledger as
  * {@link ClickBatch}es of at most {@code batchKeys} counts, each under a fresh time-ordered id.
  * While the ledger is slow the next batch simply folds more clicks into its counts, so a backlog
- * makes batches denser rather than longer.
+ * makes batches denser rather than longer. For the same reason the linger stretches under load:
+ * the sender waits at least {@value #LEDGER_SHARE} times as long as the last batch took to apply,
+ * at most {@value #MAX_LINGER_STRETCH} times the linger, so the ledger's writes take about
+ * 1/{@value #LEDGER_SHARE} of the time whatever the click rate (a batch costs per key, not per
+ * click, and a busy link folds ten times more clicks into a row ten times rarer written). At a
+ * low rate the linger is as configured.
  *
  * <p><b>Failures.</b> {@link StoreUnavailableException}: the batch stays at the head and is
  * retried, with its id, after a pause that starts at {@link ClickBatcherConfig#retryBackoff()}
@@ -93,6 +98,10 @@ public final class ClickBatcher implements ClickSink {
     private static final Duration STOP_GRACE = Duration.ofSeconds(1);
     /** Pause before the sending loop starts again after an Error. */
     private static final Duration RESTART_PAUSE = Duration.ofMillis(100);
+    /** The sender waits at least this many times as long as the last batch took to apply. */
+    static final int LEDGER_SHARE = 20;
+    /** The linger stretches to at most this many times the configured one. */
+    static final int MAX_LINGER_STRETCH = 10;
 
     private final ClickLedger ledger;
     private final ClickBatcherConfig config;
@@ -131,6 +140,8 @@ public final class ClickBatcher implements ClickSink {
     private boolean closing;
     private boolean stopping;
     private boolean closed;
+    /** The linger now: the configured one, stretched while batches take long to apply. */
+    private long currentLingerNanos;
     /** The pause after the last transient failure; 0 while the ledger is healthy. */
     private long backoffNanos;
     private long retryAt;
@@ -142,6 +153,7 @@ public final class ClickBatcher implements ClickSink {
         this.metrics = b.metrics;
         this.quarantine = b.quarantine;
         this.lingerNanos = config.linger().toNanos();
+        this.currentLingerNanos = lingerNanos;
         // A platform thread: the sender blocks in JDBC for most of its life, and a dedicated
         // thread keeps it off the carriers the redirect virtual threads run on.
         this.sender = withThread
@@ -208,7 +220,7 @@ public final class ClickBatcher implements ClickSink {
             return !backingOff(now);
         }
         return openKeys > 0 && (openKeys >= config.batchKeys()
-                || now - openSince >= lingerNanos
+                || now - openSince >= currentLingerNanos
                 || closing
                 || flushWaiters > 0);
     }
@@ -228,7 +240,7 @@ public final class ClickBatcher implements ClickSink {
         if (openKeys == 0) {
             return UNTIL_SIGNALLED;
         }
-        return Math.max(1, openSince + lingerNanos - now);
+        return Math.max(1, openSince + currentLingerNanos - now);
     }
 
     /**
@@ -345,6 +357,7 @@ public final class ClickBatcher implements ClickSink {
             sealed.pollFirst();
             settleLocked(batch);
             backoffNanos = 0;
+            currentLingerNanos = Math.clamp(took.toNanos() * LEDGER_SHARE, lingerNanos, lingerNanos * MAX_LINGER_STRETCH);
         } finally {
             lock.unlock();
         }
