@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * RedirectsUnderLoad redirects = RedirectsUnderLoad.create(base, "paused", 200);
  * PacedLoad load = redirects.start(profile);
  * ... the fault ...
- * RedirectsUnderLoad.Outcome outcome = redirects.settle(Duration.ofSeconds(60), () -> backlogIsZero());
+ * RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2), redirects::kafkaPathIdle);
  * assertEquals(outcome.seen302(), outcome.recorded());
  * }</pre>
  */
