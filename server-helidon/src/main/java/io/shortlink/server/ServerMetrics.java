@@ -2,6 +2,7 @@ package io.shortlink.server;
 
 import io.helidon.http.Method;
 import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
@@ -17,6 +18,7 @@ import io.shortlink.events.ClickConsumer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The libraries' {@link MetricsListener} and the request-latency filter, exported through
@@ -36,7 +38,12 @@ final class ServerMetrics implements MetricsListener {
     private static final String CACHE_LOOKUPS = "Link cache lookups by tier and result";
 
     private final MeterRegistry registry;
-    private final Counter accepted;
+    /**
+     * Counted on every redirect: striped adders the registry reads when scraped. Static, like the
+     * registry's meters they stand for: every ServerMetrics on one registry (tests open several
+     * apps in one JVM) counts into the same ones.
+     */
+    private static final LongAdder accepted = new LongAdder();
     private final Counter dropped;
     private final Counter persisted;
     private final Counter batchesFailed;
@@ -50,13 +57,13 @@ final class ServerMetrics implements MetricsListener {
     private final Counter spillDamage;
     private final Counter ackTimeouts;
     private final Timer batchDuration;
-    private final Counter l1Hits;
-    private final Counter l1Misses;
+    private static final LongAdder l1Hits = new LongAdder();
+    private static final LongAdder l1Misses = new LongAdder();
     private final Timer[][] requests;
 
     ServerMetrics(MeterRegistry registry) {
         this.registry = registry;
-        accepted = counter("shortlink.clicks.accepted", "Clicks accepted by the click sink");
+        perRedirect(accepted, "shortlink.clicks.accepted", "Clicks accepted by the click sink");
         dropped = counter("shortlink.clicks.dropped", "Clicks refused by the click sink (buffer full or closed)");
         persisted = counter("shortlink.clicks.persisted", "Clicks applied to the click ledger");
         batchesFailed = counter("shortlink.click.batches.failed",
@@ -81,8 +88,8 @@ final class ServerMetrics implements MetricsListener {
         batchDuration = registry.getOrCreate(Timer.builder("shortlink.click.batch.duration")
                 .description("Time to apply one click batch")
                 .buckets(LATENCY_BUCKETS));
-        l1Hits = counter("shortlink.cache.lookups", CACHE_LOOKUPS, "tier", "l1", "result", "hit");
-        l1Misses = counter("shortlink.cache.lookups", CACHE_LOOKUPS, "tier", "l1", "result", "miss");
+        perRedirect(l1Hits, "shortlink.cache.lookups", CACHE_LOOKUPS, "tier", "l1", "result", "hit");
+        perRedirect(l1Misses, "shortlink.cache.lookups", CACHE_LOOKUPS, "tier", "l1", "result", "miss");
         requests = new Timer[ROUTES.length][OUTCOMES.length];
         for (int r = 0; r < ROUTES.length; r++) {
             for (int o = 0; o < OUTCOMES.length; o++) {
@@ -92,6 +99,15 @@ final class ServerMetrics implements MetricsListener {
                         .buckets(LATENCY_BUCKETS));
             }
         }
+    }
+
+    /**
+     * A counter bumped on every redirect: a {@link LongAdder} (no contention between the request
+     * threads, no registry on the hot path) that the registry reads when it is scraped.
+     */
+    private void perRedirect(LongAdder adder, String name, String description, String... tags) {
+        registry.getOrCreate(FunctionalCounter.builder(name, adder, LongAdder::sum)
+                .description(description).tags(Metrics.tags(tags)));
     }
 
     private Counter counter(String name, String description, String... tags) {
