@@ -99,7 +99,7 @@ public final class ClickBatcher implements ClickSink {
     /** Pause before the sending loop starts again after an Error. */
     private static final Duration RESTART_PAUSE = Duration.ofMillis(100);
     /** The sender waits at least this many times as long as the last batch took to apply. */
-    static final int LEDGER_SHARE = 20;
+    static final int LEDGER_SHARE = 40;
     /** The linger stretches to at most this many times the configured one. */
     static final int MAX_LINGER_STRETCH = 10;
 
