@@ -36,14 +36,16 @@ final class ServerMetrics implements MetricsListener {
     private static final String[] ROUTES = {"redirect", "api", "observe"};
     private static final String[] OUTCOMES = {"1xx", "2xx", "3xx", "4xx", "5xx"};
     private static final String CACHE_LOOKUPS = "Link cache lookups by tier and result";
-
-    private final MeterRegistry registry;
     /**
      * Counted on every redirect: striped adders the registry reads when scraped. Static, like the
      * registry's meters they stand for: every ServerMetrics on one registry (tests open several
      * apps in one JVM) counts into the same ones.
      */
     private static final LongAdder accepted = new LongAdder();
+    private static final LongAdder l1Hits = new LongAdder();
+    private static final LongAdder l1Misses = new LongAdder();
+
+    private final MeterRegistry registry;
     private final Counter dropped;
     private final Counter persisted;
     private final Counter batchesFailed;
@@ -57,8 +59,6 @@ final class ServerMetrics implements MetricsListener {
     private final Counter spillDamage;
     private final Counter ackTimeouts;
     private final Timer batchDuration;
-    private static final LongAdder l1Hits = new LongAdder();
-    private static final LongAdder l1Misses = new LongAdder();
     private final Timer[][] requests;
 
     ServerMetrics(MeterRegistry registry) {
