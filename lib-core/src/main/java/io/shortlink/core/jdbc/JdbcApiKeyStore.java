@@ -98,25 +98,24 @@ public final class JdbcApiKeyStore implements ApiKeyStore {
 
     @Override
     public Optional<ApiKey> revoke(String id, Instant at) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(REVOKE)) {
-            s.setLong(1, at.toEpochMilli());
-            s.setString(2, id);
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw unavailable("revoke the key " + id, e);
-        }
+        dateKey(REVOKE, at, id, "revoke");
         // Revoked already or just now: either way the row (if any) now says when.
         return find(id).map(Stored::key);
     }
 
     @Override
     public void markUsed(String id, Instant at) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(MARK_USED)) {
+        dateKey(MARK_USED, at, id, "record the use of");
+    }
+
+    /** Runs an update that sets one date column of the key {@code id}. */
+    private void dateKey(String sql, Instant at, String id, String what) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             s.setLong(1, at.toEpochMilli());
             s.setString(2, id);
             s.executeUpdate();
         } catch (SQLException e) {
-            throw unavailable("record the use of the key " + id, e);
+            throw unavailable(what + " the key " + id, e);
         }
     }
 
