@@ -1,5 +1,7 @@
 package io.shortlink.core.access;
 
+import io.shortlink.core.InputRejectedException;
+import io.shortlink.core.InputRule;
 import io.shortlink.core.access.NotAuthenticatedException.Reason;
 
 import java.nio.charset.StandardCharsets;
@@ -31,6 +33,8 @@ import java.util.random.RandomGenerator;
  * a minute per key, one write ({@link ApiKey#lastUsedAt()}).
  */
 public final class ApiKeys {
+    /** The longest label a key may have. */
+    public static final int MAX_LABEL_LENGTH = 200;
     /** How often a key's last use is written at the most: a write per request would cost more than the request. */
     public static final Duration LAST_USE_RESOLUTION = Duration.ofMinutes(1);
 
@@ -59,6 +63,11 @@ public final class ApiKeys {
         return new ApiKeys(store, InstantSource.system(), new SecureRandom());
     }
 
+    /** Keys in {@code store}, dated by {@code clock}, drawn from a {@link SecureRandom}. */
+    public static ApiKeys over(ApiKeyStore store, InstantSource clock) {
+        return new ApiKeys(store, clock, new SecureRandom());
+    }
+
     /** For tests: a clock to move and a repeatable source of tokens. */
     public static ApiKeys over(ApiKeyStore store, InstantSource clock, RandomGenerator random) {
         return new ApiKeys(store, clock, random);
@@ -68,13 +77,23 @@ public final class ApiKeys {
      * Issues a key. The returned token is the only time it exists outside its holder: show it
      * once and do not log it.
      *
+     * @param label     what the key is for (1 to {@value #MAX_LABEL_LENGTH} characters)
      * @param expiresAt when the key stops working; empty for never
-     * @throws IllegalArgumentException if {@code scopes} is empty, or {@code expiresAt} is not in the future
+     * @throws InputRejectedException naming the rule a label, an empty {@code scopes} or an
+     *         {@code expiresAt} not in the future breaks
      */
     public IssuedKey issue(String label, Set<Scope> scopes, Optional<Instant> expiresAt) {
         Instant now = clock.instant();
+        if (label == null || label.isBlank() || label.length() > MAX_LABEL_LENGTH) {
+            throw new InputRejectedException(InputRule.KEY_LABEL_INVALID, label == null || label.isBlank()
+                    ? "label is missing or blank" : "label has " + label.length() + " characters");
+        }
+        if (scopes.isEmpty()) {
+            throw new InputRejectedException(InputRule.KEY_SCOPES_INVALID, "a key needs at least one scope");
+        }
         if (expiresAt.isPresent() && !expiresAt.get().isAfter(now)) {
-            throw new IllegalArgumentException("expiresAt must be in the future, was " + expiresAt.get());
+            throw new InputRejectedException(InputRule.EXPIRY_INVALID, "expiresAt " + expiresAt.get()
+                    + " is not in the future");
         }
         for (int attempt = 1; ; attempt++) {
             String id = draw(ID_LENGTH);

@@ -1,5 +1,7 @@
 package io.shortlink.core.access;
 
+import io.shortlink.core.InputRejectedException;
+import io.shortlink.core.InputRule;
 import io.shortlink.core.access.ApiKeys.IssuedKey;
 import io.shortlink.core.access.NotAuthenticatedException.Reason;
 import io.shortlink.core.memory.InMemoryApiKeyStore;
@@ -48,7 +50,7 @@ final class ApiKeysTest {
         ApiKeyStore.Stored stored = store.find(issued.key().id()).orElseThrow();
         assertArrayEquals(ApiKeys.sha256(issued.token()), stored.tokenHash());
         assertEquals(32, stored.tokenHash().length);
-        String secret = issued.token().substring(issued.token().lastIndexOf('_') + 1);
+        String secret = issued.token().substring("slk_".length() + 11);
         assertFalse(stored.key().toString().contains(secret));
         assertFalse(issued.toString().contains(secret), "IssuedKey.toString() shows the secret");
     }
@@ -108,16 +110,25 @@ final class ApiKeysTest {
 
     @Test
     void anExpiryThatIsNotInTheFutureIsRefusedAtIssue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> keys.issue("x", Set.of(Scope.ADMIN), Optional.of(START)));
-        assertTrue(e.getMessage().contains("expiresAt must be in the future"), e.getMessage());
+        assertEquals(InputRule.EXPIRY_INVALID, rejection(() -> keys.issue("x", Set.of(Scope.ADMIN), Optional.of(START))));
     }
 
     @Test
     void aKeyNeedsAScope() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> keys.issue("x", Set.of(), Optional.empty()));
-        assertTrue(e.getMessage().contains("at least one scope"), e.getMessage());
+        assertEquals(InputRule.KEY_SCOPES_INVALID, rejection(() -> keys.issue("x", Set.of(), Optional.empty())));
+    }
+
+    @Test
+    void aKeyNeedsALabelOfAtMost200Characters() {
+        for (String label : new String[] {null, "", "   ", "x".repeat(201)}) {
+            assertEquals(InputRule.KEY_LABEL_INVALID,
+                    rejection(() -> keys.issue(label, Set.of(Scope.ADMIN), Optional.empty())), String.valueOf(label));
+        }
+        assertEquals("x".repeat(200), keys.issue("x".repeat(200), Set.of(Scope.ADMIN), Optional.empty()).key().label());
+    }
+
+    private static InputRule rejection(org.junit.jupiter.api.function.Executable call) {
+        return assertThrows(InputRejectedException.class, call).rule();
     }
 
     @Test
