@@ -153,7 +153,9 @@ const clicksRecorded = new Counter('clicks_recorded');
 let rng = null;
 
 /** The API's key (-e API_KEY=..., e.g. $(cat data/admin-key)); redirects never send one. */
-const API_HEADERS = __ENV.API_KEY ? { Authorization: `Bearer ${__ENV.API_KEY}` } : {};
+/** @type {Record<string, string>} */
+const API_HEADERS = {};
+if (__ENV.API_KEY) API_HEADERS.Authorization = `Bearer ${__ENV.API_KEY}`;
 const JSON_HEADERS = { 'Content-Type': 'application/json', ...API_HEADERS };
 
 /**
