@@ -1,7 +1,7 @@
 // stress-phase3.js: Phase 3 of the plan (plan.ko.md, "Phase 3: Kafka 비동기 처리"), 5,000 TPS at
 // 1,000 VUs. The stages and thresholds below are the plan's, verbatim. The request mix, pacing
 // (6 req/s per VU), Zipf code choice and summary live in lib/shortlink.js; see k6/README.md.
-//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e CODES_FILE=build/seed/codes.txt k6/stress-phase3.js
+//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e CODES_FILE=build/seed/codes.txt -e API_KEY=... k6/stress-phase3.js
 import { phase } from './lib/shortlink.js';
 
 // The plan's success criteria: TPS >= 5,000; failures < 0.5%; P95 < 30 ms; P99 < 50 ms;

@@ -2,7 +2,7 @@
 // 10,000 TPS at 2,000 VUs, held for 10 minutes. The stages and thresholds below are the plan's,
 // verbatim. The request mix, pacing (6 req/s per VU), Zipf code choice and summary live in
 // lib/shortlink.js; see k6/README.md.
-//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e CODES_FILE=build/seed/codes.txt k6/stress-phase4-final.js
+//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e CODES_FILE=build/seed/codes.txt -e API_KEY=... k6/stress-phase4-final.js
 import { phase } from './lib/shortlink.js';
 
 // The plan's success criteria: TPS >= 10,000; failures < 0.1%; P95 < 30 ms; P99 < 50 ms;

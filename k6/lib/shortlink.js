@@ -152,7 +152,11 @@ const clicksRecorded = new Counter('clicks_recorded');
 /** Per-VU state (each VU has its own module instance). @type {(() => number) | null} */
 let rng = null;
 
-const JSON_HEADERS = { 'Content-Type': 'application/json' };
+/** The API's key (-e API_KEY=..., e.g. $(cat data/admin-key)); redirects never send one. */
+/** @type {Record<string, string>} */
+const API_HEADERS = {};
+if (__ENV.API_KEY) API_HEADERS.Authorization = `Bearer ${__ENV.API_KEY}`;
+const JSON_HEADERS = { 'Content-Type': 'application/json', ...API_HEADERS };
 
 /**
  * One request of the given kind; returns its status.
@@ -173,12 +177,12 @@ function request(kind, code) {
       break;
     case 'metadata':
       res = http.get(`${BASE_URL}/api/v1/links/${code}`,
-        { responseType: 'none', tags: { name: 'GET /api/v1/links/{code}', kind } });
+        { headers: API_HEADERS, responseType: 'none', tags: { name: 'GET /api/v1/links/{code}', kind } });
       ok = check(res, { 'metadata: status 200': (r) => r.status === 200 }, { kind });
       break;
     case 'stats':
       res = http.get(`${BASE_URL}/api/v1/links/${code}/stats`,
-        { responseType: 'none', tags: { name: 'GET /api/v1/links/{code}/stats', kind } });
+        { headers: API_HEADERS, responseType: 'none', tags: { name: 'GET /api/v1/links/{code}/stats', kind } });
       ok = check(res, { 'stats: status 200': (r) => r.status === 200 }, { kind });
       break;
     case 'create': {
@@ -205,7 +209,7 @@ export function kindFor(u) {
 
 /** @returns {number | null} the server's click total, or null if it can't be read */
 function readClicks() {
-  const res = http.get(`${BASE_URL}/api/v1/stats`, { tags: { name: 'GET /api/v1/stats', kind: 'accounting' } });
+  const res = http.get(`${BASE_URL}/api/v1/stats`, { headers: API_HEADERS, tags: { name: 'GET /api/v1/stats', kind: 'accounting' } });
   if (res.status !== 200) return null;
   try {
     const v = res.json('clicks');

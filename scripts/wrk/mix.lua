@@ -128,7 +128,13 @@ end
 -- per thread ------------------------------------------------------------------------------
 
 local codes, ncodes, cdf
+-- The API needs a key (the runner passes SHORTLINK_API_KEY: the environment's, or data/admin-key);
+-- redirects never send one.
+local API_KEY = os.getenv("SHORTLINK_API_KEY") or ""
+local api_headers = {}
+if API_KEY ~= "" then api_headers["Authorization"] = "Bearer " .. API_KEY end
 local post_headers = { ["Content-Type"] = "application/json" }
+if API_KEY ~= "" then post_headers["Authorization"] = "Bearer " .. API_KEY end
 local fifo, fifo_head, fifo_tail, fifo_cap = {}, 1, 0, 0   -- request start times (ms)
 local prng = 1                                             -- Park-Miller state for pacing
 
@@ -204,10 +210,10 @@ function request()
     return wrk.format("GET", "/" .. zipf_code())
   elseif u < P_LINK then
     sent_link = sent_link + 1
-    return wrk.format("GET", "/api/v1/links/" .. zipf_code())
+    return wrk.format("GET", "/api/v1/links/" .. zipf_code(), api_headers)
   elseif u < P_STATS then
     sent_stats = sent_stats + 1
-    return wrk.format("GET", "/api/v1/links/" .. zipf_code() .. "/stats")
+    return wrk.format("GET", "/api/v1/links/" .. zipf_code() .. "/stats", api_headers)
   else
     sent_create = sent_create + 1
     posted = posted + 1

@@ -27,9 +27,33 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener_noredirect = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirect())
 
 
+_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def api_key():
+    """The API key calls to /api/ send: $SHORTLINK_API_KEY, else the server's data/admin-key, else None.
+
+    Read at each call: the embedded server writes data/admin-key at its first start, after this
+    process may have begun."""
+    key = os.environ.get("SHORTLINK_API_KEY", "").strip()
+    if key:
+        return key
+    try:
+        with open(os.path.join(_ROOT, "data", "admin-key")) as f:
+            return f.read().strip() or None
+    except OSError:
+        return None
+
+
 def http(method, url, body=None, headers=None, timeout=5.0, follow=True):
-    """Returns (status, body bytes); status None when the target cannot be reached."""
-    req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    """Returns (status, body bytes); status None when the target cannot be reached. Requests to the
+    API (/api/...) carry the API key (api_key()); redirects and /observe never do."""
+    headers = dict(headers or {})
+    if "/api/" in urllib.parse.urlsplit(url).path:
+        key = api_key()
+        if key:
+            headers.setdefault("Authorization", "Bearer " + key)
+    req = urllib.request.Request(url, data=body, method=method, headers=headers)
     try:
         with (_opener if follow else _opener_noredirect).open(req, timeout=timeout) as r:
             return r.status, r.read()

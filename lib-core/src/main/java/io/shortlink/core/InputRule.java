@@ -28,7 +28,10 @@ public enum InputRule {
     EXPIRY_INVALID("expiry-invalid", "expiresAt must be an ISO-8601 instant in the future"),
     STATS_RANGE_INVALID("stats-range-invalid", "from and to must be ISO-8601 instants with from before to"),
     STATS_GRANULARITY_INVALID("stats-granularity-invalid", "granularity is one of minute, hour, day"),
-    STATS_TOO_MANY_POINTS("stats-too-many-points", "The range holds more buckets than allowed at this granularity");
+    STATS_TOO_MANY_POINTS("stats-too-many-points", "The range holds more buckets than allowed at this granularity"),
+
+    KEY_LABEL_INVALID("key-label-invalid", "A key's label is 1 to 200 characters, not all blank"),
+    KEY_SCOPES_INVALID("key-scopes-invalid", "scopes is a non-empty list of links:create, links:read, links:delete, stats:read, admin");
 
     private final String slug;
     private final String title;

@@ -17,10 +17,10 @@ import io.shortlink.core.LinkDetails;
 import io.shortlink.core.LinkStats;
 import io.shortlink.core.NewLink;
 import io.shortlink.core.Shortener;
+import io.shortlink.core.access.Scope;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -31,16 +31,20 @@ import java.util.Set;
  * in, a call to the {@link Shortener}, JSON or a problem out. The rules are the front door's;
  * what this checks is the request's form (media type, JSON shape, instant syntax). Unknown and
  * deleted codes, a taken alias and bad input arrive as exceptions that {@link Problems} maps.
+ * Each route needs its scope ({@link Access}): create {@code links:create}, read
+ * {@code links:read}, stats {@code stats:read}, delete {@code links:delete}.
  */
 final class LinksService implements HttpService {
     private static final Set<String> CREATE_FIELDS = Set.of("url", "alias", "expiresAt");
 
     private final Shortener shortener;
     private final ShortlinkConfig config;
+    private final Access access;
 
-    LinksService(Shortener shortener, ShortlinkConfig config) {
+    LinksService(Shortener shortener, ShortlinkConfig config, Access access) {
         this.shortener = shortener;
         this.config = config;
+        this.access = access;
     }
 
     @Override
@@ -52,24 +56,13 @@ final class LinksService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        if (!isJson(req)) {
-            Problems.send(req, res, ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                    "Content-Type was " + req.headers().value(HeaderNames.CONTENT_TYPE).orElse("absent"));
-            return;
-        }
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
-        Optional<ObjectNode> json = Json.parseObject(body);
+        access.require(req, Scope.LINKS_CREATE);
+        Optional<ObjectNode> json = Json.requestObject(req, res, CREATE_FIELDS, "{\"url\": \"https://example.org/\"}");
         if (json.isEmpty()) {
-            Problems.send(req, res, ProblemType.MALFORMED_JSON, "expected an object such as {\"url\": \"https://example.org/\"}");
             return;
         }
         ObjectNode request = json.get();
-        for (Iterator<Map.Entry<String, JsonNode>> fields = request.fields(); fields.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (!CREATE_FIELDS.contains(field.getKey())) {
-                Problems.send(req, res, ProblemType.INVALID_FIELD, "unknown field '" + field.getKey() + "'; known: url, alias, expiresAt");
-                return;
-            }
+        for (Map.Entry<String, JsonNode> field : request.properties()) {
             if (!field.getValue().isTextual() && !field.getValue().isNull()) {
                 Problems.send(req, res, ProblemType.INVALID_FIELD, "'" + field.getKey() + "' must be a string");
                 return;
@@ -79,17 +72,19 @@ final class LinksService implements HttpService {
         Link link = shortener.create(new NewLink(text(request, "url").orElse(null), text(request, "alias"), expiresAt));
         res.status(Status.CREATED_201);
         res.header(HeaderNames.LOCATION, config.baseUrl() + "/api/v1/links/" + link.code().value());
-        sendJson(res, describe(link));
+        Json.send(res, describe(link));
     }
 
     private void metadata(ServerRequest req, ServerResponse res) {
+        access.require(req, Scope.LINKS_READ);
         LinkDetails details = shortener.details(req.path().pathParameters().get("code"));
-        sendJson(res, describe(details.link())
+        Json.send(res, describe(details.link())
                 .put("status", details.state().name().toLowerCase(Locale.ROOT))
                 .put("totalClicks", details.totalClicks()));
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
+        access.require(req, Scope.STATS_READ);
         Granularity granularity = Granularity.parse(req.query().first("granularity").orElse("hour"));
         Optional<Instant> from = req.query().first("from").asOptional().map(LinksService::instantParam);
         Optional<Instant> to = req.query().first("to").asOptional().map(LinksService::instantParam);
@@ -107,10 +102,11 @@ final class LinksService implements HttpService {
         for (ClickSeries.Point p : series.points()) {
             points.addObject().put("ts", p.ts().toString()).put("clicks", p.clicks());
         }
-        sendJson(res, body);
+        Json.send(res, body);
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
+        access.require(req, Scope.LINKS_DELETE);
         shortener.delete(req.path().pathParameters().get("code"));
         res.status(Status.NO_CONTENT_204).send();
     }
@@ -127,19 +123,6 @@ final class LinksService implements HttpService {
             body.putNull("expiresAt");
         }
         return body;
-    }
-
-    private static void sendJson(ServerResponse res, ObjectNode body) {
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(Json.bytes(body));
-    }
-
-    private static boolean isJson(ServerRequest req) {
-        return req.headers().value(HeaderNames.CONTENT_TYPE)
-                .map(v -> v.split(";", 2)[0].trim().toLowerCase(Locale.ROOT))
-                .filter("application/json"::equals)
-                .isPresent();
     }
 
     /** The value of a field already checked to be a string or null; empty when absent or null. */

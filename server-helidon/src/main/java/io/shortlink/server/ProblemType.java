@@ -17,6 +17,9 @@ enum ProblemType {
     PAYLOAD_TOO_LARGE("payload-too-large", Status.REQUEST_ENTITY_TOO_LARGE_413, "The body is larger than 8 KiB"),
     BAD_REQUEST("bad-request", Status.BAD_REQUEST_400, "The request is not valid HTTP"),
     HEADERS_TOO_LARGE("headers-too-large", Status.create(431, "Request Header Fields Too Large"), "The request line or headers are too long"),
+    UNAUTHENTICATED("unauthenticated", Status.UNAUTHORIZED_401, "A valid API key is required"),
+    SCOPE_MISSING("scope-missing", Status.FORBIDDEN_403, "The API key lacks the scope this call needs"),
+    KEY_NOT_FOUND("key-not-found", Status.NOT_FOUND_404, "No API key has this id"),
     METHOD_NOT_ALLOWED("method-not-allowed", Status.METHOD_NOT_ALLOWED_405, "The method is not allowed on this resource"),
     STORE_UNAVAILABLE("store-unavailable", Status.SERVICE_UNAVAILABLE_503, "The link store is unavailable; retry shortly"),
     INTERNAL_ERROR("internal-error", Status.INTERNAL_SERVER_ERROR_500, "An unexpected error occurred");

@@ -13,6 +13,8 @@ import io.shortlink.core.LinkGoneException;
 import io.shortlink.core.LinkNotFoundException;
 import io.shortlink.core.LinkStore;
 import io.shortlink.core.StoreUnavailableException;
+import io.shortlink.core.access.NotAuthenticatedException;
+import io.shortlink.core.access.NotPermittedException;
 
 import java.lang.System.Logger.Level;
 
@@ -24,6 +26,7 @@ final class Problems {
     static final String MEDIA_TYPE = "application/problem+json";
     private static final System.Logger LOG = System.getLogger(Problems.class.getName());
     private static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
+    private static final String REALM = "Bearer realm=\"shortlink\"";
 
     private Problems() {
     }
@@ -65,6 +68,17 @@ final class Problems {
                 .error(LinkGoneException.class, (req, res, e) -> send(req, res, ProblemType.GONE, "link was deleted"))
                 .error(LinkStore.CodeTakenException.class, (req, res, e) -> send(req, res, ProblemType.CODE_TAKEN,
                         "alias '" + e.code() + "' is taken"))
+                // RFC 6750's challenges: none sent, a bad one, or a good one without the scope.
+                .error(NotAuthenticatedException.class, (req, res, e) -> {
+                    res.header(HeaderNames.WWW_AUTHENTICATE, e.reason() == NotAuthenticatedException.Reason.MISSING
+                            ? REALM : REALM + ", error=\"invalid_token\"");
+                    send(req, res, ProblemType.UNAUTHENTICATED, e.getMessage());
+                })
+                .error(NotPermittedException.class, (req, res, e) -> {
+                    res.header(HeaderNames.WWW_AUTHENTICATE,
+                            REALM + ", error=\"insufficient_scope\", scope=\"" + e.missing().wireName() + "\"");
+                    send(req, res, ProblemType.SCOPE_MISSING, e.getMessage());
+                })
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     LOG.log(Level.WARNING, "event=store-unavailable path={0} cause={1}", req.prologue().uriPath().rawPath(), e.getMessage());
                     res.header(RETRY_AFTER, "1");

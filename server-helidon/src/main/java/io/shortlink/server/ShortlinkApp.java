@@ -16,10 +16,19 @@ import io.shortlink.core.LinkResolver;
 import io.shortlink.core.ShortCode;
 import io.shortlink.core.Shortener;
 import io.shortlink.core.UrlPolicy;
+import io.shortlink.core.access.ApiKeys;
+import io.shortlink.core.jdbc.JdbcApiKeyStore;
 import io.shortlink.events.ClickConsumer;
 import io.shortlink.events.ClickPublisher;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -46,6 +55,10 @@ final class ShortlinkApp implements AutoCloseable {
     /** The front door every HTTP resource adapts. */
     private final Shortener shortener;
     private final ServerMetrics metrics;
+    private final ApiKeys keys;
+    private final Access access;
+    /** The admin key this start issued into an empty key store, if it did (tests use it). */
+    private final Optional<ApiKeys.IssuedKey> firstAdminKey;
     private final InstantSource clock;
     private final AtomicBoolean draining = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -95,6 +108,32 @@ final class ShortlinkApp implements AutoCloseable {
                 .delivery(config.delivery() == ShortlinkConfig.Delivery.ACKED
                         ? Shortener.Delivery.acked(config.ackTimeout()) : Shortener.Delivery.buffered())
                 .build();
+        this.keys = ApiKeys.over(JdbcApiKeyStore.over(database.dataSource()), clock);
+        this.access = config.api().authentication() ? Access.checking(keys) : Access.unchecked();
+        this.firstAdminKey = config.api().authentication() ? keys.issueFirstAdmin() : Optional.empty();
+        firstAdminKey.ifPresent(key -> handOver(key, config.api().adminKeyFile()));
+    }
+
+    /**
+     * Writes the first admin key's token to {@code file}, readable by this user only, and shows it
+     * on the console when there is one (never in the log: logs are collected and kept).
+     */
+    private static void handOver(ApiKeys.IssuedKey key, Path file) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path partial = Files.createTempFile(dir, ".admin-key", ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(partial, key.token() + "\n");
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the first admin key to " + file, e);
+        }
+        LOG.log(System.Logger.Level.INFO, "event=admin-key-issued id={0} file={1}", key.key().id(), file);
+        if (System.console() != null) {
+            System.out.println("shortlink: this new database's admin key (shown once; also in " + file + "):\n  "
+                    + key.token());
+        }
     }
 
     static ShortlinkApp open(ShortlinkConfig config, ServerMetrics metrics, InstantSource clock) {
@@ -105,8 +144,9 @@ final class ShortlinkApp implements AutoCloseable {
     void routing(HttpRouting.Builder routing) {
         routing.addFilter(metrics::timeRequest);
         Problems.register(routing);
-        routing.register("/api/v1/links", new LinksService(shortener, config))
-                .register("/api/v1/stats", new StatsService(shortener))
+        routing.register("/api/v1/links", new LinksService(shortener, config, access))
+                .register("/api/v1/stats", new StatsService(shortener, access))
+                .register("/api/v1/keys", new KeysService(keys, access, config, clock))
                 .register("/", new RedirectService(shortener));
         // No catch-all route here: it would shadow the observe feature's routes, which Helidon
         // adds after ours. An unrouted path ends in Helidon's NotFoundException, which
@@ -141,6 +181,16 @@ final class ShortlinkApp implements AutoCloseable {
 
     ShortlinkConfig config() {
         return config;
+    }
+
+    /** The admin key this start issued into an empty key store, if it did. */
+    Optional<ApiKeys.IssuedKey> firstAdminKey() {
+        return firstAdminKey;
+    }
+
+    /** The API keys (tests issue and revoke them directly). */
+    ApiKeys keys() {
+        return keys;
     }
 
     /** The link store (tests seed and inspect it directly). */

@@ -38,13 +38,24 @@ import java.util.Set;
  * @param kafka       the Kafka path ({@code shortlink.kafka}), used when {@code clickMode} is KAFKA
  * @param drainDelay  on SIGTERM, how long readiness reports DOWN before the listener stops, so a
  *                    load balancer stops sending new requests first
+ * @param api         who may call the API ({@code shortlink.api})
  * @param accessLog   one log line per request (off by default: it costs ~10 % at 10k req/s)
  */
 record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfig urlPolicy,
                        DatabaseConfig database, boolean cacheEnabled, CacheConfig cache,
                        ClickMode clickMode, ClickBatcherConfig clicks, Path quarantineFile, Duration eventRetention,
                        Delivery delivery, Duration ackTimeout, KafkaSettings kafka,
-                       Duration drainDelay, boolean accessLog) {
+                       ApiSettings api, Duration drainDelay, boolean accessLog) {
+
+    /**
+     * @param authentication whether API calls need a key ({@code shortlink.api.authentication})
+     * @param adminKeyFile   where the first admin key's token is written ({@code shortlink.api.admin-key-file})
+     */
+    record ApiSettings(boolean authentication, Path adminKeyFile) {
+        static ApiSettings from(Config api) {
+            return new ApiSettings(bool(api.get("authentication")), Path.of(string(api.get("admin-key-file"))));
+        }
+    }
 
     /** How a redirect's click reaches the database. */
     enum ClickMode {
@@ -191,7 +202,7 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
                 bool(s.get("cache.enabled")), cache, clickMode, clicks,
                 Path.of(string(s.get("clicks.quarantine-file"))), eventRetention, delivery,
                 duration(s.get("clicks.ack-timeout")), KafkaSettings.from(s.get("kafka")),
-                duration(s.get("shutdown.drain-delay")), bool(s.get("access-log")));
+                ApiSettings.from(s.get("api")), duration(s.get("shutdown.drain-delay")), bool(s.get("access-log")));
     }
 
     private static URI baseUrl(Optional<String> configured, int port) {

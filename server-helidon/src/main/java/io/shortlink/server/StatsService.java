@@ -1,19 +1,24 @@
 package io.shortlink.server;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.shortlink.core.ClickStats;
 import io.shortlink.core.Shortener;
+import io.shortlink.core.access.Scope;
 
-/** {@code GET /api/v1/stats}: links ever created and clicks ever recorded (load tests account with it). */
+/**
+ * {@code GET /api/v1/stats}: links ever created and clicks ever recorded, across every key's
+ * links (load tests account with it); {@code admin} only.
+ */
 final class StatsService implements HttpService {
     private final Shortener shortener;
+    private final Access access;
 
-    StatsService(Shortener shortener) {
+    StatsService(Shortener shortener, Access access) {
         this.shortener = shortener;
+        this.access = access;
     }
 
     @Override
@@ -22,9 +27,8 @@ final class StatsService implements HttpService {
     }
 
     private void totals(ServerRequest req, ServerResponse res) {
+        access.require(req, Scope.ADMIN);
         ClickStats.Totals totals = shortener.totals();
-        res.header(HeaderNames.CONTENT_TYPE, "application/json");
-        res.header(HeaderNames.CACHE_CONTROL, "no-store");
-        res.send(Json.bytes(Json.object().put("links", totals.links()).put("clicks", totals.clicks())));
+        Json.send(res, Json.object().put("links", totals.links()).put("clicks", totals.clicks()));
     }
 }

@@ -84,7 +84,7 @@ final class AckedServerKilledIT {
             settings.put("server.port", Integer.toString(port));
             settings.put("shortlink.clicks.delivery", delivery);
             ServerProcess first = server("server-" + delivery, settings, port);
-            RedirectsUnderLoad redirects = RedirectsUnderLoad.create(first.uri(), "killed-" + delivery, LINKS);
+            RedirectsUnderLoad redirects = RedirectsUnderLoad.create(first.uri(), first.adminToken(), "killed-" + delivery, LINKS);
 
             PacedLoad load = redirects.start(LOAD);
             long killAt;

@@ -38,7 +38,7 @@ final class DatabaseHungIT {
     private final TestApp.Client client;
 
     DatabaseHungIT(URI uri) {
-        this.client = new TestApp.Client(uri);
+        this.client = new TestApp.Client(uri, TestApp.adminToken(app));
     }
 
     @SetUpServer

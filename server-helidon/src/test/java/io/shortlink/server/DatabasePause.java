@@ -23,9 +23,9 @@ record DatabasePause(RedirectsUnderLoad redirects, PacedLoad load, PacedLoad.Spa
      * Creates the links (named after {@code name}) on the server at {@code uri}, starts the load
      * and freezes MariaDB; returns once MariaDB is resumed.
      */
-    static DatabasePause underLoad(URI uri, String name) {
+    static DatabasePause underLoad(URI uri, String adminToken, String name) {
         LocalServices services = LocalServices.withMariaDb();
-        RedirectsUnderLoad redirects = RedirectsUnderLoad.create(uri, name, LINKS);
+        RedirectsUnderLoad redirects = RedirectsUnderLoad.create(uri, adminToken, name, LINKS);
         String metricsBefore = redirects.scrape();
 
         PacedLoad load = redirects.start(LOAD);

@@ -25,7 +25,7 @@ final class DatabasePausedIT extends ServedAppTest {
 
     @Test
     void databasePausedUnderLoad_redirectsKeepAnswering_andEveryClickIsCountedOnce() {
-        DatabasePause paused = DatabasePause.underLoad(uri, "paused");
+        DatabasePause paused = DatabasePause.underLoad(uri, adminToken, "paused");
         RedirectsUnderLoad redirects = paused.redirects();
         PacedLoad load = paused.load();
         long pausedAt = paused.span().fromNanos();

@@ -48,7 +48,7 @@ final class KafkaDownUnderLoadIT extends ServedAppTest {
 
     private void kafkaKilledUnderLoad(Duration downFor) {
         LocalServices services = TestKafka.services();
-        RedirectsUnderLoad redirects = RedirectsUnderLoad.create(uri, "kafka-down", LINKS);
+        RedirectsUnderLoad redirects = RedirectsUnderLoad.create(uri, adminToken, "kafka-down", LINKS);
         String metricsBefore = redirects.scrape();
         PacedLoad.Profile profile = PacedLoad.Profile.of(USERS, PACE, KILL_AT.plus(downFor).plus(RESTART_ALLOWANCE).plus(AFTER));
 

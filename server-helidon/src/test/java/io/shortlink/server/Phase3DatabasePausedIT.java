@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 final class Phase3DatabasePausedIT extends ServedAppTest {
     @Test
     void databasePausedUnderLoad_redirectsKeepAnswering_andTheConsumerCountsEveryClickOnce() {
-        DatabasePause paused = DatabasePause.underLoad(uri, "db-paused");
+        DatabasePause paused = DatabasePause.underLoad(uri, adminToken, "db-paused");
         RedirectsUnderLoad redirects = paused.redirects();
         RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2),
                 redirects::kafkaPathIdle);

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * server recorded, per link and in total. The test in between injects its fault.
  *
  * <pre>{@code
- * RedirectsUnderLoad redirects = RedirectsUnderLoad.create(base, "paused", 200);
+ * RedirectsUnderLoad redirects = RedirectsUnderLoad.create(base, adminToken, "paused", 200);
  * PacedLoad load = redirects.start(profile);
  * ... the fault ...
  * RedirectsUnderLoad.Outcome outcome = redirects.settle(SETTLE_WITHIN, Duration.ofSeconds(2), redirects::kafkaPathIdle);
@@ -36,9 +36,9 @@ final class RedirectsUnderLoad {
     private final long recordedBefore;
     private PacedLoad load;
 
-    private RedirectsUnderLoad(URI base, String[] codes, long recordedBefore) {
+    private RedirectsUnderLoad(URI base, TestApp.Client client, String[] codes, long recordedBefore) {
         this.base = base;
-        this.client = new TestApp.Client(base);
+        this.client = client;
         this.codes = codes;
         this.recordedBefore = recordedBefore;
     }
@@ -47,15 +47,15 @@ final class RedirectsUnderLoad {
      * Creates {@code links} links through the API and follows each once (a 302, and the code
      * cached); the server's total before this counts as the others' (an earlier test's, say).
      */
-    static RedirectsUnderLoad create(URI base, String what, int links) {
-        TestApp.Client client = new TestApp.Client(base);
+    static RedirectsUnderLoad create(URI base, String adminToken, String what, int links) {
+        TestApp.Client client = new TestApp.Client(base, adminToken);
         long recordedBefore = number(client.get("/api/v1/stats").body(), "clicks");
         String[] codes = new String[links];
         for (int i = 0; i < links; i++) {
             codes[i] = client.create("https://example.org/" + what + "/" + i);
             assertEquals(302, client.get("/" + codes[i]).statusCode(), "warm-up: the code is cached now");
         }
-        return new RedirectsUnderLoad(base, codes, recordedBefore);
+        return new RedirectsUnderLoad(base, client, codes, recordedBefore);
     }
 
     PacedLoad start(PacedLoad.Profile profile) {

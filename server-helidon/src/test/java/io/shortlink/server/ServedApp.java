@@ -20,7 +20,7 @@ import java.lang.annotation.Target;
  * }
  *
  * @ServedApp(stack = ServedApp.Stack.PHASE3, topic = "kafka-down")
- * final class KafkaDownUnderLoadIT extends ServedAppTest { ... RedirectsUnderLoad.create(uri, ...) ... }
+ * final class KafkaDownUnderLoadIT extends ServedAppTest { ... RedirectsUnderLoad.create(uri, adminToken, ...) ... }
  * }</pre>
  */
 @Documented

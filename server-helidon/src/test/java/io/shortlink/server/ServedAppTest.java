@@ -15,14 +15,18 @@ import java.time.InstantSource;
 @ServerTest
 abstract class ServedAppTest {
     URI uri;
+    /** Sends the admin key the app issued into its new database. */
     TestApp.Client client;
+    /** That admin key's token; {@code null} when authentication is off. */
+    String adminToken;
     ShortlinkApp app;
     private InstantSource clock;
 
     @BeforeEach
     void connect(URI uri, ShortlinkApp app, InstantSource clock) {
         this.uri = uri;
-        this.client = new TestApp.Client(uri);
+        this.adminToken = app.firstAdminKey().map(key -> key.token()).orElse(null);
+        this.client = new TestApp.Client(uri, adminToken);
         this.app = app;
         this.clock = clock;
     }

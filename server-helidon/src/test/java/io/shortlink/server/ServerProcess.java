@@ -38,16 +38,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 final class ServerProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "shortlink-server.jar");
     private static final Path LOGS = Path.of("target", "it-logs");
+    private static final Path ADMIN_KEYS = Path.of("target", "it-keys");
+    private static final String ADMIN_KEY_FILE = "shortlink.api.admin-key-file";
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
     private final String name;
     private final Process process;
     private final int port;
     private final Path log;
+    private final Map<String, String> settings;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private ServerProcess(String name, Process process, int port, Path log) {
+    private ServerProcess(String name, Process process, int port, Path log, Map<String, String> settings) {
         this.name = name;
+        this.settings = Map.copyOf(settings);
         this.process = process;
         this.port = port;
         this.log = log;
@@ -75,7 +79,7 @@ final class ServerProcess implements AutoCloseable {
             settings.forEach((key, value) -> builder.environment().put(envName(key), value));
             Files.writeString(log, "---- " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
-            return new ServerProcess(name, builder.start(), port, log);
+            return new ServerProcess(name, builder.start(), port, log, settings);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -86,12 +90,26 @@ final class ServerProcess implements AutoCloseable {
         return key.replace("-", "_dash_").replace('.', '_').toUpperCase(Locale.ROOT).replace("_DASH_", "_dash_");
     }
 
-    /** The configuration keys of the phase-1 JDBC settings pointed at MariaDB test database {@code name}. */
+    /**
+     * The configuration keys of the phase-1 JDBC settings pointed at MariaDB test database
+     * {@code name}, and where the first server on it writes its admin key ({@link #adminToken()}).
+     */
     static Map<String, String> database(String name) {
         return Map.of(
                 "shortlink.database.url", TestDatabase.phase1Url(TestDatabase.mariaDbAddress(), name, Map.of()),
                 "shortlink.database.username", TestDatabase.USER,
-                "shortlink.database.password", TestDatabase.PASSWORD);
+                "shortlink.database.password", TestDatabase.PASSWORD,
+                ADMIN_KEY_FILE, ADMIN_KEYS.resolve(name).toString());
+    }
+
+    /** The admin key the first server on this process's database issued (settings of {@link #database}). */
+    String adminToken() {
+        Path file = Path.of(settings.get(ADMIN_KEY_FILE));
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + ": no admin key at " + file + " (settings of ServerProcess.database?)", e);
+        }
     }
 
     /** A port nobody listens on now. */

@@ -51,7 +51,8 @@ final class TestApp {
                 "shortlink.database.username", TestDatabase.onMariaDb() ? TestDatabase.USER : "sa",
                 "shortlink.database.password", TestDatabase.onMariaDb() ? TestDatabase.PASSWORD : "",
                 "shortlink.shutdown.drain-delay", "PT0.01S",
-                "shortlink.clicks.quarantine-file", "target/quarantine/" + UUID.randomUUID() + ".jsonl"));
+                "shortlink.clicks.quarantine-file", "target/quarantine/" + UUID.randomUUID() + ".jsonl",
+                "shortlink.api.admin-key-file", "target/admin-keys/" + UUID.randomUUID()));
         values.putAll(overrides);
         List<Supplier<? extends ConfigSource>> sources = new ArrayList<>();
         sources.add(ConfigSources.create(values));
@@ -71,7 +72,16 @@ final class TestApp {
         return app;
     }
 
-    /** A client that never follows redirects: tests look at the 302 itself. */
+    /** The token of the admin key {@code app} issued into its new database. */
+    static String adminToken(ShortlinkApp app) {
+        return app.firstAdminKey().orElseThrow(() -> new IllegalStateException(
+                "the app issued no admin key: its database held keys already, or authentication is off")).token();
+    }
+
+    /**
+     * A client that never follows redirects (tests look at the 302 itself) and sends its API key
+     * with every request, as {@code Authorization: Bearer}.
+     */
     static final class Client {
         private final HttpClient http = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
@@ -79,9 +89,18 @@ final class TestApp {
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
         private final URI base;
+        /** {@code null}: no key is sent. */
+        private final String token;
 
-        Client(URI base) {
+        /** A client that sends {@code token} ({@code null}: none) with every request. */
+        Client(URI base, String token) {
             this.base = base;
+            this.token = token;
+        }
+
+        /** The same server with another key ({@code null}: none). */
+        Client withToken(String other) {
+            return new Client(base, other);
         }
 
         HttpResponse<String> get(String path) {
@@ -122,7 +141,8 @@ final class TestApp {
         }
 
         private HttpRequest.Builder request(String path) {
-            return HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+            HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+            return token == null ? builder : builder.header("Authorization", "Bearer " + token);
         }
 
         private HttpResponse<String> send(HttpRequest request) {

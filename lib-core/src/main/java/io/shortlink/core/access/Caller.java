@@ -1,0 +1,35 @@
+package io.shortlink.core.access;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who makes a request: the key that authenticated it and what that key may do.
+ *
+ * @param keyId  the key's public id; links created in this call belong to it
+ * @param scopes what the key may do
+ */
+public record Caller(String keyId, Set<Scope> scopes) {
+
+    public Caller {
+        Objects.requireNonNull(keyId, "keyId");
+        scopes = Set.copyOf(scopes);
+    }
+
+    /** Whether this caller may act within {@code scope}; {@link Scope#ADMIN} allows every scope. */
+    public boolean allows(Scope scope) {
+        return scopes.contains(scope) || scopes.contains(Scope.ADMIN);
+    }
+
+    /** Whether this caller sees and changes every key's links. */
+    public boolean isAdmin() {
+        return scopes.contains(Scope.ADMIN);
+    }
+
+    /** @throws NotPermittedException if this caller may not act within {@code scope} */
+    public void require(Scope scope) {
+        if (!allows(scope)) {
+            throw new NotPermittedException(scope);
+        }
+    }
+}
