@@ -4,21 +4,46 @@ import io.shortlink.core.MetricsListener;
 import io.shortlink.core.testing.CountingMetrics;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@link CountingMetrics} for the cache lookups, plus what the Redis tier reports beyond them,
- * in order, as lines like {@code failed get}, {@code breaker open}, {@code invalidation received},
- * {@code pending 1}, {@code cleared l1}. Thread-safe.
+ * What the Redis tier reports beyond the lookups, in order, as lines like {@code failed get},
+ * {@code breaker open}, {@code invalidation received}, {@code pending 1}, {@code cleared l1};
+ * the lookups counted, and in order in {@link CountingMetrics} when {@link #inOrder()} asked for
+ * it (a unit test's few; under load that list would be the cost). Thread-safe.
  */
 final class TierMetrics implements MetricsListener {
-    private final CountingMetrics counting = new CountingMetrics();
+    private final CountingMetrics counting;
+    private final Map<String, LongAdder> lookupCounts = new ConcurrentHashMap<>();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+    private TierMetrics(CountingMetrics counting) {
+        this.counting = counting;
+    }
+
+    /** Keeps every lookup in order, for {@link #lookups()}. */
+    static TierMetrics inOrder() {
+        return new TierMetrics(new CountingMetrics());
+    }
+
+    /** Counts lookups only ({@link #lookupCount}). */
+    static TierMetrics counting() {
+        return new TierMetrics(null);
+    }
 
     /** Every cache lookup so far, oldest first, as {@code tier:hit} or {@code tier:miss}. */
     List<String> lookups() {
         return counting.lookups();
+    }
+
+    /** How many lookups were {@code lookup} ({@code l2:hit}, ...) so far. */
+    long lookupCount(String lookup) {
+        LongAdder count = lookupCounts.get(lookup);
+        return count == null ? 0 : count.sum();
     }
 
     List<String> events() {
@@ -36,7 +61,10 @@ final class TierMetrics implements MetricsListener {
 
     @Override
     public void cacheLookup(String tier, boolean hit) {
-        counting.cacheLookup(tier, hit);
+        lookupCounts.computeIfAbsent(tier + ":" + (hit ? "hit" : "miss"), k -> new LongAdder()).increment();
+        if (counting != null) {
+            counting.cacheLookup(tier, hit);
+        }
     }
 
     @Override

@@ -413,7 +413,7 @@ final class TieredLinkCacheWithL2Test {
 
     /** One server: its own L1 and tier, over the shared store and Redis. */
     private final class Instance {
-        final TierMetrics metrics = new TierMetrics();
+        final TierMetrics metrics = TierMetrics.inOrder();
         final RedisLinkTier tier;
         final TieredLinkCache cache;
 
