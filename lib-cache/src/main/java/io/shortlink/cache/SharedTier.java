@@ -291,22 +291,26 @@ final class SharedTier implements SecondTier, AutoCloseable {
         if (!connected) {
             subscribe();
         }
-        // Reported only when there was something to forget: the first subscription at start-up
-        // finds L1 empty.
-        if (takeClearRequest() && l1.invalidateAll()) {
-            metrics.cacheCleared("l1");
-            LOG.log(System.Logger.Level.INFO, "event=l1_cleared reason=\"invalidations may have been missed\"");
+        if (takeClearRequest()) {
+            clearL1();
         }
         if (connected) {
             flushPending();
         }
     }
 
+    private void clearL1() {
+        // Reported only when there was something to forget: at start-up L1 is empty.
+        if (l1.invalidateAll()) {
+            metrics.cacheCleared("l1");
+            LOG.log(System.Logger.Level.INFO, "event=l1_cleared reason=\"invalidations may have been missed\"");
+        }
+    }
+
     /**
      * The first command to Redis. It is the worker's, not a request's: the connection is opened
      * lazily, by whichever command comes first, and that command waits for it. Requests skip
-     * Redis until the subscription stands; then L1 is emptied once (it may hold answers loaded
-     * while nobody listened).
+     * Redis until the subscription stands and L1 has been emptied once.
      */
     private void subscribe() {
         Instant now = clock.instant();
@@ -335,9 +339,11 @@ final class SharedTier implements SecondTier, AutoCloseable {
             Thread.currentThread().interrupt();
             return;
         }
+        // Before Redis is used: what L1 loaded while nobody listened may have been invalidated
+        // meanwhile; what it loads from now on hears of any invalidation.
+        clearL1();
         connected = true;
         LOG.log(System.Logger.Level.INFO, () -> "event=l2_connected channel=" + config.channel());
-        requestClear();
     }
 
     private void flushPending() {

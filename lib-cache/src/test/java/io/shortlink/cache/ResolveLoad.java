@@ -71,10 +71,14 @@ final class ResolveLoad implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        for (Thread thread : threads) {
-            thread.join(Duration.ofSeconds(10));
+        try {
+            for (Thread thread : threads) {
+                thread.join(Duration.ofSeconds(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
