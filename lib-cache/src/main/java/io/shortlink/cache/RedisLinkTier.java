@@ -71,8 +71,8 @@ public final class RedisLinkTier implements AutoCloseable {
      * material, Sentinel); {@link #close()} leaves it open. Of {@code config}, the key prefix,
      * lifetimes, breaker, pending limit and {@link RedisTierConfig#longestWait()} apply (a read
      * is given up after it, whatever the client's own timeout); the addresses and connection
-     * settings are the client's. Start from {@link #redissonConfig} to keep the client's
-     * timeouts as short.
+     * settings are the client's, and its own timeout ends the writes nobody waits for. Start
+     * from {@link #redissonConfig} to keep the client's timeouts as short.
      */
     public static RedisLinkTier using(RedissonClient client, RedisTierConfig config) {
         return new RedisLinkTier(config, RedissonConnection.using(client), true);
