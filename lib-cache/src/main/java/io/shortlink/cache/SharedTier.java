@@ -138,8 +138,8 @@ final class SharedTier implements SecondTier, AutoCloseable {
             return Read.Miss.EMPTY;
         }
         if (LinkCodec.isTombstone(value)) {
-            // Changed a moment ago: the store has the new state; writing it back is the
-            // invalidating instance's tombstone's job to prevent, not ours to race.
+            // Changed a moment ago: the store has the new state. No write-back: it would find
+            // the key taken (NX) until the tombstone expires.
             metrics.cacheLookup(L2, false);
             return Read.Miss.SKIPPED;
         }
@@ -175,8 +175,8 @@ final class SharedTier implements SecondTier, AutoCloseable {
      * go to the store and do not fill.
      *
      * <p>When Redis cannot take it, the code waits in {@link #pending} and this instance stops
-     * reading its value from Redis; the worker writes it when Redis is back, before other
-     * instances could have reloaded a deleted link from Redis for longer than a retry interval.
+     * reading its value from Redis; the worker tries again every {@link #RETRY_INTERVAL} (each
+     * try a probe of the breaker's) and writes it as soon as Redis answers.
      */
     @Override
     public void invalidate(ShortCode code) {

@@ -6,8 +6,9 @@ import java.util.function.Consumer;
 
 /**
  * The few Redis commands the shared tier sends, so that its logic is tested without a Redis.
- * Thread-safe; no method blocks: each answer arrives on the returned stage, which the tier bounds
- * with its own deadline.
+ * Thread-safe; no method blocks: each answer arrives on the returned stage, which the tier waits
+ * for at most its longest wait (reads, invalidations) or not at all (write-backs). Every stage
+ * completes, within the client's own timeout.
  */
 interface TierConnection extends AutoCloseable {
 

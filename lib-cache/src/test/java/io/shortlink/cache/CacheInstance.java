@@ -5,6 +5,7 @@ import io.shortlink.core.LinkStore;
 import io.shortlink.core.ShortCode;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * One server's cache for the ITs: its own L1 and its own Redis tier (its own Redisson client)
@@ -33,6 +34,11 @@ final class CacheInstance implements AutoCloseable {
     /** An instance that may not have reached Redis yet. */
     static CacheInstance starting(LinkStore store, CacheConfig l1, RedisTierConfig l2) {
         return new CacheInstance(store, l1, l2);
+    }
+
+    /** A key prefix no other test run uses, so that runs sharing a Redis never meet. */
+    static String uniqueKeyPrefix() {
+        return "it-" + UUID.randomUUID() + ":";
     }
 
     boolean connected() {

@@ -1,8 +1,14 @@
 package io.shortlink.cache;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.shortlink.core.Link;
 import io.shortlink.core.LinkResolver;
+import io.shortlink.core.LinkStore;
+import io.shortlink.core.ShortCode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,9 +21,16 @@ import java.util.stream.IntStream;
 /**
  * Threads that resolve known codes at random, a short pause between resolves, until stopped,
  * recording every failure, every answer that is not the expected link, and the slowest resolve.
- * Each thread stops by itself after {@link #MAX_RUN}, whatever the test does.
+ * Each thread stops by itself after {@link #MAX_RUN}, whatever the test does. The fault ITs' load.
  */
 final class ResolveLoad implements AutoCloseable {
+    /** L1 holds 16 of the links, so most resolves go on to Redis and the store. */
+    static final CacheConfig SMALL_L1 = new CacheConfig(16, Duration.ofSeconds(30), Duration.ofSeconds(5));
+    /**
+     * What a resolve may wait beyond the configured longest wait on Redis: an in-memory store,
+     * and scheduling on a shared 2-core machine. Redisson's defaults would make it 3 s x 5.
+     */
+    static final Duration SCHEDULING_MARGIN = Duration.ofMillis(450);
     private static final Duration MAX_RUN = Duration.ofMinutes(3);
     private static final long PAUSE_NANOS = Duration.ofMillis(1).toNanos();
 
@@ -34,6 +47,16 @@ final class ResolveLoad implements AutoCloseable {
                 .mapToObj(i -> Thread.ofPlatform().name("resolve-load-" + i).daemon(true)
                         .start(() -> run(cache, links, stopAt)))
                 .toList();
+    }
+
+    /** Creates {@code n} links in {@code store}, codes {@code code0} to {@code code<n-1>}. */
+    static List<Link> createLinks(LinkStore store, int n) {
+        Instant now = Instant.now();
+        List<Link> links = IntStream.range(0, n)
+                .mapToObj(i -> Link.created(new ShortCode("code" + i), "https://example.com/" + i, now, Optional.empty()))
+                .toList();
+        links.forEach(store::create);
+        return links;
     }
 
     /** Starts {@code threadCount} threads resolving {@code links}' codes, each expecting its link. */
@@ -80,6 +103,19 @@ final class ResolveLoad implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Every resolve so far answered its link, none waited longer than {@code l2}'s longest wait
+     * plus a margin for scheduling; prints the figures, named {@code run}.
+     */
+    void assertEveryResolveAnswered(String run, RedisTierConfig l2) {
+        Result result = result();
+        Duration bound = l2.longestWait().plus(SCHEDULING_MARGIN);
+        System.out.println("event=" + run + " " + result + " bound=" + bound);
+        assertEquals(0, result.errors(), () -> "resolves failed: " + result.firstErrors());
+        assertEquals(0, result.wrong(), "resolves answered something else than their link");
+        assertTrue(result.slowest().compareTo(bound) < 0, "the slowest resolve took " + result.slowest());
     }
 
     record Result(long resolves, long errors, List<Throwable> firstErrors, long wrong, Duration slowest) {

@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +45,7 @@ abstract class SharedRedisContract {
 
     @BeforeEach
     void connectTwoInstances() {
-        config = redis().withKeyPrefix("it-" + UUID.randomUUID() + ":");
+        config = redis().withKeyPrefix(CacheInstance.uniqueKeyPrefix());
         raw = Redisson.create(RedisLinkTier.redissonConfig(config.withCommandTimeout(Duration.ofSeconds(2))));
         a = CacheInstance.connected(store, L1, config);
         b = CacheInstance.connected(store, L1, config);
