@@ -3,7 +3,6 @@ package io.shortlink.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shortlink.core.Link;
 import io.shortlink.core.ShortCode;
@@ -12,11 +11,9 @@ import io.shortlink.core.testing.CountingMetrics;
 import io.shortlink.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -148,7 +145,7 @@ final class TieredLinkCacheTest {
     @Test
     void invalidate_duringAnInFlightLoad_keepsThatLoadsAnswerOutOfL1() throws Exception {
         InMemoryLinkStore.Gate gate = store.holdFinds();
-        CompletableFuture<Optional<Link>> inFlight = resolveOnAnotherThread(CODE);
+        CompletableFuture<Optional<Link>> inFlight = Resolves.onAnotherThread(cache, CODE);
         gate.awaitEntered(); // the load has read "absent" and not yet answered
 
         Link link = createLink(CODE);
@@ -163,9 +160,9 @@ final class TieredLinkCacheTest {
     void resolve_callsTheStoreOnce_forConcurrentMissesOfOneCode() throws Exception {
         Link link = createLink(CODE);
         InMemoryLinkStore.Gate gate = store.holdFinds();
-        CompletableFuture<Optional<Link>> first = resolveOnAnotherThread(CODE);
+        CompletableFuture<Optional<Link>> first = Resolves.onAnotherThread(cache, CODE);
         gate.awaitEntered();
-        List<CompletableFuture<Optional<Link>>> waiters = resolveConcurrently(CODE, 8);
+        List<CompletableFuture<Optional<Link>>> waiters = Resolves.waitingBehindTheLoad(cache, CODE, 8);
 
         gate.open();
 
@@ -193,15 +190,15 @@ final class TieredLinkCacheTest {
         StoreUnavailableException down = new StoreUnavailableException("database down", null);
         store.failWith(down);
         InMemoryLinkStore.Gate gate = store.holdFinds();
-        CompletableFuture<Optional<Link>> first = resolveOnAnotherThread(CODE);
+        CompletableFuture<Optional<Link>> first = Resolves.onAnotherThread(cache, CODE);
         gate.awaitEntered();
-        List<CompletableFuture<Optional<Link>>> waiters = resolveConcurrently(CODE, 8);
+        List<CompletableFuture<Optional<Link>>> waiters = Resolves.waitingBehindTheLoad(cache, CODE, 8);
 
         gate.open();
 
-        assertSame(down, failureOf(first));
+        assertSame(down, Resolves.failureOf(first));
         for (CompletableFuture<Optional<Link>> waiter : waiters) {
-            assertSame(down, failureOf(waiter));
+            assertSame(down, Resolves.failureOf(waiter));
         }
         assertEquals(1, store.finds());
     }
@@ -242,49 +239,5 @@ final class TieredLinkCacheTest {
         Link link = Link.created(code, "https://example.com/" + code, START, Optional.empty());
         store.create(link);
         return link;
-    }
-
-    private CompletableFuture<Optional<Link>> resolveOnAnotherThread(ShortCode code) {
-        CompletableFuture<Optional<Link>> result = new CompletableFuture<>();
-        resolveOnAnotherThread(code, result);
-        return result;
-    }
-
-    /** Starts a daemon thread that resolves {@code code} into {@code result}, its answer or its failure. */
-    private Thread resolveOnAnotherThread(ShortCode code, CompletableFuture<Optional<Link>> result) {
-        return Thread.ofPlatform().daemon().start(() -> {
-            try {
-                result.complete(cache.resolve(code));
-            } catch (Throwable t) {
-                result.completeExceptionally(t);
-            }
-        });
-    }
-
-    /**
-     * Starts {@code n} resolves of {@code code} while a load of it is held at the store's gate,
-     * and returns once every one of them is waiting, so that none can arrive after the load.
-     */
-    private List<CompletableFuture<Optional<Link>>> resolveConcurrently(ShortCode code, int n) {
-        List<Thread> threads = new ArrayList<>();
-        List<CompletableFuture<Optional<Link>>> results = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            CompletableFuture<Optional<Link>> result = new CompletableFuture<>();
-            results.add(result);
-            threads.add(resolveOnAnotherThread(code, result));
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (Thread thread : threads) {
-            while (thread.getState() != Thread.State.WAITING) {
-                assertTrue(System.nanoTime() < deadline, "a resolver never started waiting: " + thread.getState());
-                Thread.onSpinWait();
-            }
-        }
-        return results;
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> result) throws Exception {
-        ExecutionException e = assertThrows(ExecutionException.class, () -> result.get(10, TimeUnit.SECONDS));
-        return e.getCause();
     }
 }
