@@ -30,6 +30,9 @@ public enum InputRule {
     STATS_GRANULARITY_INVALID("stats-granularity-invalid", "granularity is one of minute, hour, day"),
     STATS_TOO_MANY_POINTS("stats-too-many-points", "The range holds more buckets than allowed at this granularity"),
 
+    PAGE_CURSOR_INVALID("page-cursor-invalid", "cursor must be the next value of an earlier page"),
+    PAGE_LIMIT_INVALID("page-limit-invalid", "limit is a whole number from 1 to 200"),
+
     KEY_LABEL_INVALID("key-label-invalid", "A key's label is 1 to 200 characters, not all blank"),
     KEY_SCOPES_INVALID("key-scopes-invalid", "scopes is a non-empty list of links:create, links:read, links:delete, stats:read, admin");
 
