@@ -19,31 +19,38 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * A {@link LinkResolver} that remembers links in process (L1, Caffeine) in front of a
- * {@link LinkStore}. A Redis tier (L2) between the two comes in a later phase.
+ * A {@link LinkResolver} that remembers links in process (L1, Caffeine), optionally in Redis
+ * behind it (L2, {@link RedisLinkTier}), in front of a {@link LinkStore}. A resolve asks L1; on a
+ * miss one load asks L2, then on an L2 miss the store, and writes the answer back to both.
  *
  * <p>Contract, beyond {@link LinkResolver}'s:
  * <ul>
- *   <li>Thread-safe. A hit never blocks. Concurrent misses of one code wait for
- *       a single call of {@link LinkStore#find(ShortCode)} and share its answer.</li>
+ *   <li>Thread-safe. A hit never blocks. Concurrent misses of one code wait for a single load:
+ *       one L2 read and at most one call of {@link LinkStore#find(ShortCode)} per process, and
+ *       share its answer.</li>
  *   <li>A found link is remembered for {@link CacheConfig#l1Ttl()}, an unknown code for
  *       {@link CacheConfig#negativeTtl()}, both counted from the end of the load; reads do not
- *       extend them.</li>
+ *       extend them. In L2 the lifetimes of {@link RedisTierConfig} apply.</li>
  *   <li>A link is returned as it was loaded, {@code expiresAt} and {@code deletedAt} included,
  *       and may stay cached past its {@code expiresAt}: callers decide with
  *       {@link Link#stateAt(Instant)} at their own "now", never by presence in the cache.</li>
  *   <li>{@link #invalidate(ShortCode)} after a create or delete cannot be undone by a load that
  *       was in flight when it was called: that load's answer still goes to the callers already
- *       waiting for it, but is not remembered.</li>
+ *       waiting for it, but is not remembered, here or in L2. With an L2 it also reaches the L1
+ *       of every instance sharing it (see {@link RedisLinkTier} for the bounds); it waits for
+ *       Redis at most twice {@link RedisTierConfig#longestWait()}.</li>
  *   <li>A {@link StoreUnavailableException} (or any other exception) from the store is thrown to
  *       the caller that loaded and to every caller waiting on that load (the same instance), and
- *       is not remembered: the next resolve asks the store again.</li>
- *   <li>Reports {@code metrics.cacheLookup("l1", hit)} once per resolve; a caller that waits on
- *       another's load counts as a miss.</li>
+ *       is not remembered in either tier: the next resolve asks again. Redis failing is never
+ *       thrown: a read that fails or times out is a miss.</li>
+ *   <li>Reports {@code metrics.cacheLookup("l1", hit)} once per resolve (a caller that waits on
+ *       another's load counts as a miss); on a load, {@code cacheLookup("l2", hit)} when L2 was
+ *       read and {@code cacheLoadTime} per source asked.</li>
  * </ul>
  */
 public final class TieredLinkCache implements LinkResolver {
     private static final String L1 = "l1";
+    private static final String STORE = "store";
 
     private final LinkStore store;
     private final MetricsListener metrics;
@@ -52,6 +59,7 @@ public final class TieredLinkCache implements LinkResolver {
     // lock, and when that load throws, each waiter then retries the store in turn, one timeout
     // after another; here they all get the one failure at once.
     private final AsyncCache<ShortCode, Lookup> l1;
+    private final SecondTier l2;
 
     private TieredLinkCache(Builder builder) {
         this.store = builder.store;
@@ -60,10 +68,10 @@ public final class TieredLinkCache implements LinkResolver {
         this.l1 = Caffeine.newBuilder()
                 .maximumSize(config.l1MaxEntries())
                 .expireAfter(Expiry.<ShortCode, Lookup>writing((code, lookup) -> switch (lookup) {
-                    case Found found -> config.l1Ttl();
-                    case Absent absent -> config.negativeTtl();
+                    case Lookup.Found found -> config.l1Ttl();
+                    case Lookup.Absent absent -> config.negativeTtl();
                     // Expired on arrival: only the callers already waiting see a failure.
-                    case Failed failed -> Duration.ZERO;
+                    case Lookup.Failed failed -> Duration.ZERO;
                 }))
                 .ticker(builder.ticker)
                 // Eviction and expiry housekeeping runs on the calling thread instead of
@@ -72,6 +80,20 @@ public final class TieredLinkCache implements LinkResolver {
                 // and small. It also makes expiry deterministic under a test clock.
                 .executor(Runnable::run)
                 .buildAsync();
+        AsyncCache<ShortCode, Lookup> first = l1;
+        this.l2 = builder.l2 == null ? SecondTier.NONE : builder.l2.attach(new FirstTier() {
+            @Override
+            public void invalidate(ShortCode code) {
+                first.synchronous().invalidate(code);
+            }
+
+            @Override
+            public boolean invalidateAll() {
+                boolean held = first.synchronous().estimatedSize() > 0;
+                first.synchronous().invalidateAll();
+                return held;
+            }
+        }, metrics, builder.clock);
     }
 
     /** Starts a cache in front of {@code store}, with {@link CacheConfig#defaults()}. */
@@ -98,27 +120,55 @@ public final class TieredLinkCache implements LinkResolver {
 
     @Override
     public void invalidate(ShortCode code) {
-        l1.synchronous().invalidate(Objects.requireNonNull(code, "code"));
+        Objects.requireNonNull(code, "code");
+        // L2 first. The other order leaves a window: a resolve here that misses the emptied L1
+        // could read the old value from L2 before the tombstone lands and keep it in L1 (until
+        // our own message comes back). This way a load that read L2 before the tombstone is
+        // still in flight in L1 when L1 is invalidated, and is not remembered.
+        l2.invalidate(code);
+        l1.synchronous().invalidate(code);
     }
 
     private Lookup load(ShortCode code, CompletableFuture<Lookup> mine) {
         Lookup result;
         try {
-            result = store.find(code).<Lookup>map(Found::new).orElse(Absent.INSTANCE);
-        } catch (RuntimeException e) {
-            // Completing normally keeps the failure out of Caffeine, which would log every failed
-            // load with its stack trace: during an outage, thousands a second.
-            result = new Failed(e);
+            result = loadThroughL2(code);
         } catch (Error e) {
             mine.completeExceptionally(e);
             throw e;
         }
         mine.complete(result);
-        if (result instanceof Failed) {
+        if (result instanceof Lookup.Failed) {
             // Already invisible (expired on arrival); this frees the slot before housekeeping does.
             l1.asMap().remove(code, mine);
         }
         return result;
+    }
+
+    private Lookup loadThroughL2(ShortCode code) {
+        SecondTier.Read read = l2.read(code);
+        if (read instanceof SecondTier.Read.Hit hit) {
+            return hit.lookup();
+        }
+        Lookup found = find(code);
+        // Never a failure: an unknown code is remembered only when the store said so.
+        if (read == SecondTier.Read.Miss.EMPTY && !(found instanceof Lookup.Failed)) {
+            l2.fill(code, found);
+        }
+        return found;
+    }
+
+    private Lookup find(ShortCode code) {
+        long start = System.nanoTime();
+        try {
+            return store.find(code).<Lookup>map(Lookup.Found::new).orElse(Lookup.Absent.INSTANCE);
+        } catch (RuntimeException e) {
+            // Completing normally keeps the failure out of Caffeine, which would log every failed
+            // load with its stack trace: during an outage, thousands a second.
+            return new Lookup.Failed(e);
+        } finally {
+            metrics.cacheLoadTime(STORE, Duration.ofNanos(System.nanoTime() - start));
+        }
     }
 
     private static Lookup await(CompletableFuture<Lookup> load) {
@@ -135,27 +185,16 @@ public final class TieredLinkCache implements LinkResolver {
 
     private static Optional<Link> answer(Lookup lookup) {
         return switch (lookup) {
-            case Found found -> Optional.of(found.link());
-            case Absent absent -> Optional.empty();
-            case Failed failed -> throw failed.cause();
+            case Lookup.Found found -> Optional.of(found.link());
+            case Lookup.Absent absent -> Optional.empty();
+            case Lookup.Failed failed -> throw failed.cause();
         };
     }
 
-    /** What one load of the store found out. */
-    private sealed interface Lookup permits Found, Absent, Failed {
-    }
-
-    private record Found(Link link) implements Lookup {
-    }
-
-    private enum Absent implements Lookup {
-        INSTANCE
-    }
-
-    private record Failed(RuntimeException cause) implements Lookup {
-    }
-
-    /** Configures a {@link TieredLinkCache}. Not thread-safe; {@link #build()} may be called more than once. */
+    /**
+     * Configures a {@link TieredLinkCache}. Not thread-safe; {@link #build()} may be called more
+     * than once, but an {@link #l2} tier serves one cache only.
+     */
     public static final class Builder {
         private final LinkStore store;
         private CacheConfig config = CacheConfig.defaults();
@@ -163,6 +202,9 @@ public final class TieredLinkCache implements LinkResolver {
         // Caffeine's own ticker reads System.nanoTime(): monotonic, so a wall-clock step (NTP,
         // a VM resume) neither expires the whole cache at once nor keeps entries too long.
         private Ticker ticker = Ticker.systemTicker();
+        // The L2's clock (its breaker's open time, the age of pending invalidations).
+        private InstantSource clock = InstantSource.system();
+        private RedisLinkTier l2;
 
         private Builder(LinkStore store) {
             this.store = Objects.requireNonNull(store, "store");
@@ -186,6 +228,18 @@ public final class TieredLinkCache implements LinkResolver {
         public Builder clock(InstantSource clock) {
             Objects.requireNonNull(clock, "clock");
             this.ticker = () -> toNanos(clock.instant());
+            this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Puts {@code tier} between L1 and the store; without it the cache has L1 only. Beside an
+         * L2, keep L1 short ({@link CacheConfig#twoTierDefaults()}): it bounds how long other
+         * instances may serve a changed link while Redis is down. The tier is bound to the cache
+         * {@link #build()} makes; you close it.
+         */
+        public Builder l2(RedisLinkTier tier) {
+            this.l2 = Objects.requireNonNull(tier, "tier");
             return this;
         }
 

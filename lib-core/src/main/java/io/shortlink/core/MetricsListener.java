@@ -83,6 +83,51 @@ public interface MetricsListener {
     default void cacheLookup(String tier, boolean hit) {
     }
 
+    /**
+     * A cache miss asked {@code source} ("l2", or "store" for the link store) and waited
+     * {@code took} for its answer, failures included. Called on the resolving thread, once per
+     * source asked.
+     */
+    default void cacheLoadTime(String source, Duration took) {
+    }
+
+    /**
+     * Cache tier {@code tier} ("l2") failed {@code operation}: "get" (read as a miss), "fill"
+     * (dropped), "invalidate" (kept pending and retried), "decode" (a value this version cannot
+     * read: a miss), "receive" (a malformed invalidation message: ignored) or "subscribe"
+     * (listening for invalidations could not start: retried). No caller saw the failure. Called
+     * on the thread that saw it: a request thread, or one of the tier's own.
+     */
+    default void cacheTierFailed(String tier, String operation, Throwable cause) {
+    }
+
+    /**
+     * The circuit breaker in front of cache tier {@code tier} ("l2") moved to {@code state}:
+     * "open" (the tier is skipped), "half_open" (a few calls probe it) or "closed" (in use).
+     * Called once per transition.
+     */
+    default void cacheTierState(String tier, String state) {
+    }
+
+    /**
+     * An invalidation between instances: {@code event} is "published" (this instance told the
+     * others about a code), "received" (a code arrived from another instance or from this one) or
+     * "dropped" (one that could not reach the shared tier was given up: too many were waiting).
+     */
+    default void cacheInvalidation(String event) {
+    }
+
+    /** {@code count} invalidations now wait for the shared tier to come back; called when it changes. */
+    default void cacheInvalidationsPending(int count) {
+    }
+
+    /**
+     * Cache tier {@code tier} ("l1") was emptied because invalidations from other instances may
+     * have been missed: the shared tier came back after being unreachable.
+     */
+    default void cacheCleared(String tier) {
+    }
+
     /** The listener that reports nothing. */
     static MetricsListener noop() {
         return NoopMetrics.INSTANCE;

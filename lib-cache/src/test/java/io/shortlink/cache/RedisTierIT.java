@@ -1,0 +1,46 @@
+package io.shortlink.cache;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.shortlink.core.Link;
+import io.shortlink.core.ShortCode;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+
+/**
+ * {@link SharedRedisContract} on scripts/services' single Redis ({@code shortlink.it.redis},
+ * 127.0.0.1:16379 by default), plus what only a tier over a client of your own shows.
+ */
+final class RedisTierIT extends SharedRedisContract {
+
+    @Override
+    RedisTierConfig redis() {
+        return RedisTierConfig.defaults()
+                .withSingleServer("redis://" + System.getProperty("shortlink.it.redis", "127.0.0.1:16379"));
+    }
+
+    @Test
+    void aTierOverYourClient_usesIt_andLeavesItOpenWhenClosed() {
+        RedissonClient client = Redisson.create(RedisLinkTier.redissonConfig(config));
+        try {
+            RedisLinkTier tier = RedisLinkTier.using(client, config);
+            TieredLinkCache cache = TieredLinkCache.builder(store).l2(tier).build();
+            ShortCode code = new ShortCode("yours");
+            Link link = Link.created(code, "https://example.com/yours", Instant.now(), Optional.empty());
+            store.create(link);
+            Await.until("the tier subscribed", CacheInstance.CONNECT_WITHIN, () -> tier.attached().connected());
+            cache.resolve(code);
+
+            tier.close();
+
+            assertFalse(client.isShutdown());
+            assertEquals(1, client.getKeys().countExists(config.key(code.value())));
+        } finally {
+            client.shutdown();
+        }
+    }
+}
