@@ -17,6 +17,18 @@ final class MetricsText {
         return Double.parseDouble(m.group(1));
     }
 
+    /** The sum of metric {@code name} over the series whose labels contain {@code label} ({@code tier="l2"}); 0 if none. */
+    static double sum(String exposition, String name, String label) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(exposition);
+        double sum = 0;
+        while (m.find()) {
+            if (m.group(1).contains(label)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
     /** {@link #value} as a whole count. */
     static long count(String exposition, String name) {
         return (long) value(exposition, name);
