@@ -16,7 +16,10 @@ import io.shortlink.core.MetricsListener;
 import io.shortlink.events.ClickConsumer;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -294,7 +297,6 @@ final class ServerMetrics implements MetricsListener {
     }
 
     /** The breaker state of each tier and the pending invalidations, read by gauges (process-wide, like the registry). */
-    private static final java.util.Map<String, Integer> TIER_STATE = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.concurrent.atomic.AtomicInteger PENDING_INVALIDATIONS =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final Map<String, Integer> TIER_STATE = new ConcurrentHashMap<>();
+    private static final AtomicInteger PENDING_INVALIDATIONS = new AtomicInteger();
 }
