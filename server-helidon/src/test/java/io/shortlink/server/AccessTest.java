@@ -141,6 +141,17 @@ class AccessTest extends ServedAppTest {
     }
 
     @Test
+    void apiAnswers_areNeitherCachedNorSniffed() {
+        HttpResponse<String> created = client.postJson("/api/v1/links", "{\"url\":\"https://example.org/h\"}");
+        HttpResponse<String> refused = client.withToken(null).get("/api/v1/stats");
+
+        for (HttpResponse<String> res : List.of(created, refused, client.get("/api/v1/keys"))) {
+            assertEquals("no-store", res.headers().firstValue("Cache-Control").orElse(null), res.uri().toString());
+            assertEquals("nosniff", res.headers().firstValue("X-Content-Type-Options").orElse(null), res.uri().toString());
+        }
+    }
+
+    @Test
     void redirectsAndHealthNeedNoKey() {
         String code = client.create("https://example.org/open");
         TestApp.Client anonymous = client.withToken(null);
