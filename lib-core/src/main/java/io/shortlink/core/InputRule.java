@@ -20,6 +20,7 @@ public enum InputRule {
     URL_HOST_PRIVATE("url-host-private", "The url points to a loopback, private, link-local, multicast, reserved or unspecified address"),
     URL_HOST_LOCALHOST("url-host-localhost", "The url points to localhost"),
     URL_HOST_SELF("url-host-self", "The url points to this shortener itself (a redirect loop)"),
+    URL_BLOCKED("url-blocked", "The url's host is on this service's blocklist"),
     URL_PORT_INVALID("url-port-invalid", "The url's port is not between 1 and 65535"),
 
     ALIAS_INVALID("alias-invalid", "An alias is 4 to 64 characters of A-Z, a-z, 0-9, '_' and '-'"),

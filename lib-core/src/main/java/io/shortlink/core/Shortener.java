@@ -54,6 +54,7 @@ public final class Shortener {
     private final ClickSink clicks;
     private final ClickStats stats;
     private final UrlPolicy policy;
+    private final TargetScreen screen;
     private final CodeGenerator codes;
     private final InstantSource clock;
     private final Delivery delivery;
@@ -65,6 +66,7 @@ public final class Shortener {
         this.clicks = b.clicks;
         this.stats = b.stats;
         this.policy = b.policy;
+        this.screen = b.screen;
         this.codes = b.codes;
         this.clock = b.clock;
         this.delivery = b.delivery;
@@ -93,6 +95,10 @@ public final class Shortener {
     private Link create(NewLink request, Optional<String> owner) {
         Objects.requireNonNull(request, "request");
         String target = policy.check(request.url());
+        Optional<String> blocked = screen.refusal(target);
+        if (blocked.isPresent()) {
+            throw new InputRejectedException(InputRule.URL_BLOCKED, blocked.get());
+        }
         Instant now = clock.instant();
         Optional<Instant> expiry = request.expiresAt();
         if (expiry.isPresent() && !expiry.get().isAfter(now)) {
@@ -406,6 +412,7 @@ public final class Shortener {
         private ClickSink clicks;
         private ClickStats stats;
         private UrlPolicy policy = UrlPolicy.create(UrlPolicyConfig.defaults());
+        private TargetScreen screen = TargetScreen.none();
         private CodeGenerator codes = CodeGenerator.secure(CodeGenerator.DEFAULT_LENGTH);
         private InstantSource clock = InstantSource.system();
         private Delivery delivery = Delivery.buffered();
@@ -455,6 +462,12 @@ public final class Shortener {
         /** Which targets may be shortened; {@code UrlPolicy.create(UrlPolicyConfig.defaults())} by default. */
         public Builder policy(UrlPolicy value) {
             this.policy = Objects.requireNonNull(value, "policy");
+            return this;
+        }
+
+        /** Which targets are refused beyond the policy's rules (a blocklist); none by default. */
+        public Builder screen(TargetScreen value) {
+            this.screen = Objects.requireNonNull(value, "screen");
             return this;
         }
 

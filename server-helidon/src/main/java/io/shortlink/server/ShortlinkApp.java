@@ -16,6 +16,8 @@ import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.LinkResolver;
 import io.shortlink.core.ShortCode;
 import io.shortlink.core.Shortener;
+import io.shortlink.core.HostBlocklist;
+import io.shortlink.core.TargetScreen;
 import io.shortlink.core.UrlPolicy;
 import io.shortlink.core.access.ApiKeys;
 import io.shortlink.core.jdbc.JdbcApiKeyStore;
@@ -104,6 +106,9 @@ final class ShortlinkApp implements AutoCloseable {
                 .clicks(clicks)
                 .stats(stats)
                 .policy(UrlPolicy.create(config.urlPolicy()))
+                .screen(config.blocklist().file()
+                        .<TargetScreen>map(file -> HostBlocklist.watching(file, clock, config.blocklist().checkEvery()))
+                        .orElse(TargetScreen.none()))
                 .codes(CodeGenerator.secure(config.codeLength()))
                 .clock(clock)
                 .reserved(RESERVED_WORDS)

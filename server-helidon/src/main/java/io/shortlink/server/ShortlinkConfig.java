@@ -43,13 +43,26 @@ import java.util.Set;
  * @param drainDelay  on SIGTERM, how long readiness reports DOWN before the listener stops, so a
  *                    load balancer stops sending new requests first
  * @param api         who may call the API ({@code shortlink.api})
+ * @param blocklist   the hosts refused at creation ({@code shortlink.blocklist})
  * @param accessLog   one log line per request (off by default: it costs ~10 % at 10k req/s)
  */
 record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfig urlPolicy,
                        DatabaseConfig database, boolean cacheEnabled, CacheConfig cache, Optional<RedisTierConfig> l2,
                        ClickMode clickMode, ClickBatcherConfig clicks, Path quarantineFile, Duration eventRetention,
                        Delivery delivery, Duration ackTimeout, KafkaSettings kafka,
-                       ApiSettings api, Duration drainDelay, boolean accessLog) {
+                       ApiSettings api, BlocklistSettings blocklist, Duration drainDelay, boolean accessLog) {
+
+    /**
+     * @param file       the hosts refused at creation ({@code shortlink.blocklist.file}); empty for none
+     * @param checkEvery how often the file is looked at for edits ({@code shortlink.blocklist.check-every})
+     */
+    record BlocklistSettings(Optional<Path> file, Duration checkEvery) {
+        static BlocklistSettings from(Config b) {
+            String file = string(b.get("file"));
+            return new BlocklistSettings(file.isBlank() ? Optional.empty() : Optional.of(Path.of(file)),
+                    duration(b.get("check-every")));
+        }
+    }
 
     /**
      * @param authentication whether API calls need a key ({@code shortlink.api.authentication})
@@ -209,7 +222,8 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
                 bool(s.get("cache.enabled")), cache, l2, clickMode, clicks,
                 Path.of(string(s.get("clicks.quarantine-file"))), eventRetention, delivery,
                 duration(s.get("clicks.ack-timeout")), KafkaSettings.from(s.get("kafka")),
-                ApiSettings.from(s.get("api")), duration(s.get("shutdown.drain-delay")), bool(s.get("access-log")));
+                ApiSettings.from(s.get("api")), BlocklistSettings.from(s.get("blocklist")),
+                duration(s.get("shutdown.drain-delay")), bool(s.get("access-log")));
     }
 
     /** Reads {@code shortlink.cache.l2}: where Redis is (the server's), the rest the library's defaults. */
