@@ -17,12 +17,16 @@ final class MetricsText {
         return Double.parseDouble(m.group(1));
     }
 
-    /** The sum of metric {@code name} over the series whose labels contain {@code label} ({@code tier="l2"}); 0 if none. */
-    static double sum(String exposition, String name, String label) {
+    /**
+     * The sum of metric {@code name} over the series whose labels contain every one of
+     * {@code labels} (such as {@code tier="l2"}); 0 if there is none.
+     */
+    static double sum(String exposition, String name, String... labels) {
         Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(exposition);
         double sum = 0;
         while (m.find()) {
-            if (m.group(1).contains(label)) {
+            String series = m.group(1);
+            if (java.util.Arrays.stream(labels).allMatch(series::contains)) {
                 sum += Double.parseDouble(m.group(2));
             }
         }
