@@ -1,10 +1,12 @@
 package io.shortlink.cache;
 
 import io.shortlink.core.Link;
+import io.shortlink.core.LinkPage;
 import io.shortlink.core.LinkStore;
 import io.shortlink.core.ShortCode;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CountDownLatch;
@@ -37,10 +39,21 @@ final class InMemoryLinkStore implements LinkStore {
     }
 
     @Override
-    public void create(Link link) {
+    public void create(Link link, Optional<String> owner) {
         if (links.putIfAbsent(link.code(), link) != null) {
             throw new CodeTakenException(link.code());
         }
+    }
+
+    /** Owners are not the cache's business: no link here has one. */
+    @Override
+    public Optional<String> ownerOf(ShortCode code) {
+        return Optional.empty();
+    }
+
+    @Override
+    public LinkPage list(Optional<String> owner, OptionalLong before, int limit) {
+        throw new UnsupportedOperationException("the cache never lists links");
     }
 
     @Override

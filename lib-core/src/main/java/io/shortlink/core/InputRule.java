@@ -20,6 +20,7 @@ public enum InputRule {
     URL_HOST_PRIVATE("url-host-private", "The url points to a loopback, private, link-local, multicast, reserved or unspecified address"),
     URL_HOST_LOCALHOST("url-host-localhost", "The url points to localhost"),
     URL_HOST_SELF("url-host-self", "The url points to this shortener itself (a redirect loop)"),
+    URL_BLOCKED("url-blocked", "The url's host is on this service's blocklist"),
     URL_PORT_INVALID("url-port-invalid", "The url's port is not between 1 and 65535"),
 
     ALIAS_INVALID("alias-invalid", "An alias is 4 to 64 characters of A-Z, a-z, 0-9, '_' and '-'"),
@@ -29,6 +30,9 @@ public enum InputRule {
     STATS_RANGE_INVALID("stats-range-invalid", "from and to must be ISO-8601 instants with from before to"),
     STATS_GRANULARITY_INVALID("stats-granularity-invalid", "granularity is one of minute, hour, day"),
     STATS_TOO_MANY_POINTS("stats-too-many-points", "The range holds more buckets than allowed at this granularity"),
+
+    PAGE_CURSOR_INVALID("page-cursor-invalid", "cursor must be the next value of an earlier page"),
+    PAGE_LIMIT_INVALID("page-limit-invalid", "limit is a whole number from 1 to 200"),
 
     KEY_LABEL_INVALID("key-label-invalid", "A key's label is 1 to 200 characters, not all blank"),
     KEY_SCOPES_INVALID("key-scopes-invalid", "scopes is a non-empty list of links:create, links:read, links:delete, stats:read, admin");

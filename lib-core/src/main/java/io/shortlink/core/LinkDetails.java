@@ -5,4 +5,8 @@ package io.shortlink.core;
  * at the time of the read and the clicks recorded for it.
  */
 public record LinkDetails(Link link, Link.State state, long totalClicks) {
+
+    /** A link as a listing shows it: its state at the time of the read, without its clicks. */
+    public record Listed(Link link, Link.State state) {
+    }
 }

@@ -7,7 +7,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+
+import io.shortlink.core.access.Caller;
+import io.shortlink.core.access.NotPermittedException;
+import io.shortlink.core.access.Scope;
 
 /**
  * The shortener's one front door: every use-case of the service — create a link, follow it (the
@@ -49,6 +54,7 @@ public final class Shortener {
     private final ClickSink clicks;
     private final ClickStats stats;
     private final UrlPolicy policy;
+    private final TargetScreen screen;
     private final CodeGenerator codes;
     private final InstantSource clock;
     private final Delivery delivery;
@@ -60,6 +66,7 @@ public final class Shortener {
         this.clicks = b.clicks;
         this.stats = b.stats;
         this.policy = b.policy;
+        this.screen = b.screen;
         this.codes = b.codes;
         this.clock = b.clock;
         this.delivery = b.delivery;
@@ -82,8 +89,16 @@ public final class Shortener {
      *                                       were taken: the code space is nearly full
      */
     public Link create(NewLink request) {
+        return create(request, Optional.empty());
+    }
+
+    private Link create(NewLink request, Optional<String> owner) {
         Objects.requireNonNull(request, "request");
         String target = policy.check(request.url());
+        Optional<String> blocked = screen.refusal(target);
+        if (blocked.isPresent()) {
+            throw new InputRejectedException(InputRule.URL_BLOCKED, blocked.get());
+        }
         Instant now = clock.instant();
         Optional<Instant> expiry = request.expiresAt();
         if (expiry.isPresent() && !expiry.get().isAfter(now)) {
@@ -92,20 +107,20 @@ public final class Shortener {
         Link link;
         if (request.alias().isPresent()) {
             link = Link.created(ShortCode.alias(request.alias().get(), reserved), target, now, expiry);
-            store.create(link);
+            store.create(link, owner);
         } else {
-            link = createWithGeneratedCode(target, now, expiry);
+            link = createWithGeneratedCode(target, now, expiry, owner);
         }
         // A lookup of this code before it existed may be remembered as absent.
         resolver.invalidate(link.code());
         return link;
     }
 
-    private Link createWithGeneratedCode(String target, Instant now, Optional<Instant> expiry) {
+    private Link createWithGeneratedCode(String target, Instant now, Optional<Instant> expiry, Optional<String> owner) {
         for (int attempt = 1; ; attempt++) {
             Link link = Link.created(codes.next(), target, now, expiry);
             try {
-                store.create(link);
+                store.create(link, owner);
                 return link;
             } catch (LinkStore.CodeTakenException e) {
                 if (attempt == MAX_CODE_ATTEMPTS) {
@@ -254,6 +269,118 @@ public final class Shortener {
         return deleted;
     }
 
+    // ---- on behalf of a caller -----------------------------------------------------------------
+
+    /** The largest page {@link AsCaller#list} gives. */
+    public static final int MAX_PAGE = 200;
+    /** The page {@link AsCaller#list} gives when none is asked for. */
+    public static final int DEFAULT_PAGE = 50;
+
+    /**
+     * This front door as {@code caller} may use it: each call first checks the scope it needs,
+     * and a caller that is not an admin sees and changes only the links its key created. Another
+     * key's link answers as if it did not exist ({@link LinkNotFoundException}: a 404 discloses
+     * nothing), whatever its state.
+     */
+    public AsCaller as(Caller caller) {
+        return new AsCaller(Objects.requireNonNull(caller, "caller"));
+    }
+
+    /** The use-cases of the API on behalf of one caller; see {@link Shortener#as(Caller)}. */
+    public final class AsCaller {
+        private final Caller caller;
+
+        private AsCaller(Caller caller) {
+            this.caller = caller;
+        }
+
+        /**
+         * {@link Shortener#create(NewLink)}, the link owned by the caller's key.
+         *
+         * @throws NotPermittedException without {@code links:create}
+         */
+        public Link create(NewLink request) {
+            caller.require(Scope.LINKS_CREATE);
+            return Shortener.this.create(request, caller.owner());
+        }
+
+        /** {@link Shortener#details(String)} of one of the caller's links ({@code links:read}). */
+        public LinkDetails details(String code) {
+            return Shortener.this.details(own(Scope.LINKS_READ, code));
+        }
+
+        /** {@link Shortener#stats} of one of the caller's links ({@code stats:read}). */
+        public LinkStats stats(String code, Optional<Instant> from, Optional<Instant> to, Granularity granularity) {
+            return Shortener.this.stats(own(Scope.STATS_READ, code).value(), from, to, granularity);
+        }
+
+        /** {@link Shortener#delete(String)} of one of the caller's links ({@code links:delete}). */
+        public Link delete(String code) {
+            return Shortener.this.delete(own(Scope.LINKS_DELETE, code).value());
+        }
+
+        /**
+         * The caller's links (an admin's: every link) not deleted, newest first, a page at a time
+         * ({@code links:read}).
+         *
+         * @param cursor the {@link Page#next()} of the previous page; empty for the first
+         * @param limit  1 to {@value Shortener#MAX_PAGE}
+         * @throws InputRejectedException a cursor no page gave, or a limit out of range
+         */
+        public Page list(Optional<String> cursor, int limit) {
+            caller.require(Scope.LINKS_READ);
+            if (limit < 1 || limit > MAX_PAGE) {
+                throw new InputRejectedException(InputRule.PAGE_LIMIT_INVALID, "limit was " + limit);
+            }
+            OptionalLong before = cursor.isEmpty() ? OptionalLong.empty() : OptionalLong.of(position(cursor.get()));
+            LinkPage page = store.list(caller.isAdmin() ? Optional.empty() : caller.owner(), before, limit);
+            Instant now = clock.instant();
+            List<LinkDetails.Listed> links = page.links().stream()
+                    .map(link -> new LinkDetails.Listed(link, link.stateAt(now))).toList();
+            return new Page(links, page.next().isPresent() ? Optional.of(Long.toString(page.next().getAsLong(), 36))
+                    : Optional.empty());
+        }
+
+        /** {@link Shortener#totals()}, across every key's links: {@code admin} only. */
+        public ClickStats.Totals totals() {
+            caller.require(Scope.ADMIN);
+            return Shortener.this.totals();
+        }
+
+        private ShortCode own(Scope scope, String text) {
+            caller.require(scope);
+            ShortCode code = known(text);
+            if (!caller.isAdmin() && !store.ownerOf(code).equals(caller.owner())) {
+                throw new LinkNotFoundException(text);
+            }
+            return code;
+        }
+
+        private static long position(String cursor) {
+            try {
+                long position = Long.parseLong(cursor, 36);
+                if (position > 0) {
+                    return position;
+                }
+            } catch (NumberFormatException e) {
+                // refused below
+            }
+            throw new InputRejectedException(InputRule.PAGE_CURSOR_INVALID, "cursor '" + cursor + "' was given by no page");
+        }
+    }
+
+    /**
+     * A page of {@link AsCaller#list}.
+     *
+     * @param links the links and their states now
+     * @param next  the cursor of the next page; empty on the last
+     */
+    public record Page(List<LinkDetails.Listed> links, Optional<String> next) {
+        public Page {
+            links = List.copyOf(links);
+        }
+    }
+
     // ---- configuration ------------------------------------------------------------------------
 
     /**
@@ -285,6 +412,7 @@ public final class Shortener {
         private ClickSink clicks;
         private ClickStats stats;
         private UrlPolicy policy = UrlPolicy.create(UrlPolicyConfig.defaults());
+        private TargetScreen screen = TargetScreen.none();
         private CodeGenerator codes = CodeGenerator.secure(CodeGenerator.DEFAULT_LENGTH);
         private InstantSource clock = InstantSource.system();
         private Delivery delivery = Delivery.buffered();
@@ -334,6 +462,12 @@ public final class Shortener {
         /** Which targets may be shortened; {@code UrlPolicy.create(UrlPolicyConfig.defaults())} by default. */
         public Builder policy(UrlPolicy value) {
             this.policy = Objects.requireNonNull(value, "policy");
+            return this;
+        }
+
+        /** Which targets are refused beyond the policy's rules (a blocklist); none by default. */
+        public Builder screen(TargetScreen value) {
+            this.screen = Objects.requireNonNull(value, "screen");
             return this;
         }
 

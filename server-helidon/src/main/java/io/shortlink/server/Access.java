@@ -11,7 +11,6 @@ import io.shortlink.core.access.NotPermittedException;
 import io.shortlink.core.access.Scope;
 
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Who calls the API and whether they may: the key a request carries
@@ -22,8 +21,6 @@ import java.util.Set;
 final class Access {
     static final HeaderName X_API_KEY = HeaderNames.create("X-Api-Key");
     private static final String BEARER = "Bearer ";
-    /** The caller when authentication is off. */
-    private static final Caller UNCHECKED = new Caller("unchecked", Set.of(Scope.ADMIN));
 
     /** {@code null} when authentication is off. */
     private final ApiKeys keys;
@@ -41,13 +38,23 @@ final class Access {
     }
 
     /**
+     * The caller of {@code req}; what it may do is the front door's to check
+     * ({@link io.shortlink.core.Shortener#as}).
+     *
+     * @throws NotAuthenticatedException without a valid key (401)
+     */
+    Caller caller(ServerRequest req) {
+        return keys == null ? Caller.unchecked() : keys.authenticate(token(req.headers()));
+    }
+
+    /**
      * The caller of {@code req}, who must hold {@code scope}.
      *
      * @throws NotAuthenticatedException without a valid key (401)
      * @throws NotPermittedException     if the key lacks the scope (403)
      */
     Caller require(ServerRequest req, Scope scope) {
-        Caller caller = keys == null ? UNCHECKED : keys.authenticate(token(req.headers()));
+        Caller caller = caller(req);
         caller.require(scope);
         return caller;
     }

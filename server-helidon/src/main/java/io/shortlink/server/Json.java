@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
@@ -21,6 +23,9 @@ final class Json {
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    /** Bodies are JSON and only JSON: a browser must not guess another type from their content. */
+    static final Header NOSNIFF = HeaderValues.create(HeaderNames.X_CONTENT_TYPE_OPTIONS, "nosniff");
 
     private Json() {
     }
@@ -71,10 +76,11 @@ final class Json {
         return object;
     }
 
-    /** Sends {@code body} as a JSON answer that no cache keeps. */
+    /** Sends {@code body} as a JSON answer that no cache keeps and no browser reads as anything else. */
     static void send(ServerResponse res, JsonNode body) {
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header(NOSNIFF);
         res.send(bytes(body));
     }
 

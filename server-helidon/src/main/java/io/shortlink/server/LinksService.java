@@ -17,7 +17,6 @@ import io.shortlink.core.LinkDetails;
 import io.shortlink.core.LinkStats;
 import io.shortlink.core.NewLink;
 import io.shortlink.core.Shortener;
-import io.shortlink.core.access.Scope;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -31,8 +30,8 @@ import java.util.Set;
  * in, a call to the {@link Shortener}, JSON or a problem out. The rules are the front door's;
  * what this checks is the request's form (media type, JSON shape, instant syntax). Unknown and
  * deleted codes, a taken alias and bad input arrive as exceptions that {@link Problems} maps.
- * Each route needs its scope ({@link Access}): create {@code links:create}, read
- * {@code links:read}, stats {@code stats:read}, delete {@code links:delete}.
+ * The caller comes from {@link Access}; what it may do (the scope of each use-case, its own
+ * links only unless it is an admin) is the front door's rule ({@link Shortener#as}).
  */
 final class LinksService implements HttpService {
     private static final Set<String> CREATE_FIELDS = Set.of("url", "alias", "expiresAt");
@@ -50,13 +49,14 @@ final class LinksService implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.post("/", this::create)
+                .get("/", this::list)
                 .get("/{code}", this::metadata)
                 .get("/{code}/stats", this::stats)
                 .delete("/{code}", this::delete);
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        access.require(req, Scope.LINKS_CREATE);
+        Shortener.AsCaller caller = shortener.as(access.caller(req));
         Optional<ObjectNode> json = Json.requestObject(req, res, CREATE_FIELDS, "{\"url\": \"https://example.org/\"}");
         if (json.isEmpty()) {
             return;
@@ -69,26 +69,50 @@ final class LinksService implements HttpService {
             }
         }
         Optional<Instant> expiresAt = text(request, "expiresAt").map(LinksService::expiry);
-        Link link = shortener.create(new NewLink(text(request, "url").orElse(null), text(request, "alias"), expiresAt));
+        Link link = caller.create(new NewLink(text(request, "url").orElse(null), text(request, "alias"), expiresAt));
         res.status(Status.CREATED_201);
         res.header(HeaderNames.LOCATION, config.baseUrl() + "/api/v1/links/" + link.code().value());
         Json.send(res, describe(link));
     }
 
+    private void list(ServerRequest req, ServerResponse res) {
+        Shortener.AsCaller caller = shortener.as(access.caller(req));
+        int limit = req.query().first("limit").asOptional().map(LinksService::limit).orElse(Shortener.DEFAULT_PAGE);
+        Shortener.Page page = caller.list(req.query().first("cursor").asOptional(), limit);
+        ObjectNode body = Json.object();
+        var links = body.putArray("links");
+        for (LinkDetails.Listed listed : page.links()) {
+            links.add(describe(listed.link()).put("status", listed.state().name().toLowerCase(Locale.ROOT)));
+        }
+        if (page.next().isPresent()) {
+            body.put("next", page.next().get());
+        } else {
+            body.putNull("next");
+        }
+        Json.send(res, body);
+    }
+
+    private static int limit(String value) {
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new InputRejectedException(InputRule.PAGE_LIMIT_INVALID, "limit was '" + value + "'");
+        }
+    }
+
     private void metadata(ServerRequest req, ServerResponse res) {
-        access.require(req, Scope.LINKS_READ);
-        LinkDetails details = shortener.details(req.path().pathParameters().get("code"));
+        LinkDetails details = shortener.as(access.caller(req)).details(req.path().pathParameters().get("code"));
         Json.send(res, describe(details.link())
                 .put("status", details.state().name().toLowerCase(Locale.ROOT))
                 .put("totalClicks", details.totalClicks()));
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
-        access.require(req, Scope.STATS_READ);
+        Shortener.AsCaller caller = shortener.as(access.caller(req));
         Granularity granularity = Granularity.parse(req.query().first("granularity").orElse("hour"));
         Optional<Instant> from = req.query().first("from").asOptional().map(LinksService::instantParam);
         Optional<Instant> to = req.query().first("to").asOptional().map(LinksService::instantParam);
-        LinkStats stats = shortener.stats(req.path().pathParameters().get("code"), from, to, granularity);
+        LinkStats stats = caller.stats(req.path().pathParameters().get("code"), from, to, granularity);
         ClickSeries series = stats.series();
         ObjectNode body = Json.object()
                 .put("code", stats.code().value())
@@ -106,8 +130,7 @@ final class LinksService implements HttpService {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        access.require(req, Scope.LINKS_DELETE);
-        shortener.delete(req.path().pathParameters().get("code"));
+        shortener.as(access.caller(req)).delete(req.path().pathParameters().get("code"));
         res.status(Status.NO_CONTENT_204).send();
     }
 

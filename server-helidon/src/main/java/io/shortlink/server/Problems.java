@@ -44,6 +44,7 @@ final class Problems {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, MEDIA_TYPE);
         res.header(HeaderNames.CACHE_CONTROL, "no-store");
+        res.header(Json.NOSNIFF);
         res.send(body(status, type, title, detail, instance));
     }
 

@@ -16,7 +16,10 @@ import io.shortlink.core.MetricsListener;
 import io.shortlink.events.ClickConsumer;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -237,9 +240,63 @@ final class ServerMetrics implements MetricsListener {
 
     @Override
     public void cacheLookup(String tier, boolean hit) {
-        // l1 is the only tier so far; the Redis tier (issue 8) brings its own counters.
         if ("l1".equals(tier)) {
             (hit ? l1Hits : l1Misses).increment();
+        } else {
+            // Only on an L1 miss: the registry's lookup is cheap next to the Redis call.
+            counter("shortlink.cache.lookups", CACHE_LOOKUPS, "tier", tier, "result", hit ? "hit" : "miss").increment();
         }
     }
+
+    @Override
+    public void cacheLoadTime(String source, Duration took) {
+        registry.getOrCreate(Timer.builder("shortlink.cache.load")
+                .description("Time a cache miss waited on the next tier or the database")
+                .tags(Metrics.tags("source", source))
+                .buckets(LATENCY_BUCKETS)).record(took);
+    }
+
+    @Override
+    public void cacheTierFailed(String tier, String operation, Throwable cause) {
+        counter("shortlink.cache.tier.failures", "Cache tier calls that failed, by operation (no caller saw them)",
+                "tier", tier, "operation", operation).increment();
+    }
+
+    @Override
+    public void cacheTierState(String tier, String state) {
+        int value = switch (state) {
+            case "open" -> 2;
+            case "half_open" -> 1;
+            default -> 0;
+        };
+        TIER_STATE.put(tier, value);
+        registry.getOrCreate(Gauge.builder("shortlink.cache.tier.state", () -> (double) TIER_STATE.getOrDefault(tier, 0))
+                .description("The breaker in front of a cache tier: 0 closed (in use), 1 half open (probed), 2 open (skipped)")
+                .tags(Metrics.tags("tier", tier)));
+        counter("shortlink.cache.tier.transitions", "Breaker transitions of a cache tier, by the state entered",
+                "tier", tier, "state", state).increment();
+    }
+
+    @Override
+    public void cacheInvalidation(String event) {
+        counter("shortlink.cache.invalidations", "Invalidations between instances: published, received, dropped",
+                "event", event).increment();
+    }
+
+    @Override
+    public void cacheInvalidationsPending(int count) {
+        PENDING_INVALIDATIONS.set(count);
+        registry.getOrCreate(Gauge.builder("shortlink.cache.invalidations.pending", () -> (double) PENDING_INVALIDATIONS.get())
+                .description("Invalidations waiting for the shared tier to come back"));
+    }
+
+    @Override
+    public void cacheCleared(String tier) {
+        counter("shortlink.cache.cleared", "Times a cache tier was emptied because invalidations may have been missed",
+                "tier", tier).increment();
+    }
+
+    /** The breaker state of each tier and the pending invalidations, read by gauges (process-wide, like the registry). */
+    private static final Map<String, Integer> TIER_STATE = new ConcurrentHashMap<>();
+    private static final AtomicInteger PENDING_INVALIDATIONS = new AtomicInteger();
 }

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.shortlink.cache.RedisLinkTier;
 import io.shortlink.cache.TieredLinkCache;
 import io.shortlink.core.ClickBatcher;
 import io.shortlink.core.ClickQuarantine;
@@ -15,6 +16,8 @@ import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.LinkResolver;
 import io.shortlink.core.ShortCode;
 import io.shortlink.core.Shortener;
+import io.shortlink.core.HostBlocklist;
+import io.shortlink.core.TargetScreen;
 import io.shortlink.core.UrlPolicy;
 import io.shortlink.core.access.ApiKeys;
 import io.shortlink.core.jdbc.JdbcApiKeyStore;
@@ -48,6 +51,8 @@ final class ShortlinkApp implements AutoCloseable {
     private final Database database;
     private final DbLinkStore store;
     private final LinkResolver resolver;
+    /** The cache's Redis tier when configured ({@code shortlink.cache.l2}); {@code null} otherwise. */
+    private final RedisLinkTier l2;
     private final ClickSink clicks;
     /** The Kafka consumer when this process runs it; {@code null} otherwise. */
     private final ClickConsumer consumer;
@@ -70,11 +75,10 @@ final class ShortlinkApp implements AutoCloseable {
         this.clock = clock;
         this.store = new DbLinkStore(database.dbClient());
         this.stats = new DbClickStats(database.dbClient());
-        this.resolver = !config.cacheEnabled() ? LinkResolver.direct(store) : TieredLinkCache.builder(store)
-                .config(config.cache())
-                .metrics(metrics)
-                .clock(clock)
-                .build();
+        // Connects in the background: the server starts (and serves from L1 and the database)
+        // while Redis is away.
+        this.l2 = config.cacheEnabled() ? config.l2().map(RedisLinkTier::connect).orElse(null) : null;
+        this.resolver = !config.cacheEnabled() ? LinkResolver.direct(store) : cache(config, metrics, clock);
         JdbcClickLedger ledger = JdbcClickLedger.builder(database.dataSource())
                 .dialect(JdbcClickLedger.Dialect.of(config.database().url()))
                 .clock(clock)
@@ -102,6 +106,9 @@ final class ShortlinkApp implements AutoCloseable {
                 .clicks(clicks)
                 .stats(stats)
                 .policy(UrlPolicy.create(config.urlPolicy()))
+                .screen(config.blocklist().file()
+                        .<TargetScreen>map(file -> HostBlocklist.watching(file, clock, config.blocklist().checkEvery()))
+                        .orElse(TargetScreen.none()))
                 .codes(CodeGenerator.secure(config.codeLength()))
                 .clock(clock)
                 .reserved(RESERVED_WORDS)
@@ -134,6 +141,14 @@ final class ShortlinkApp implements AutoCloseable {
             System.out.println("shortlink: this new database's admin key (shown once; also in " + file + "):\n  "
                     + key.token());
         }
+    }
+
+    private TieredLinkCache cache(ShortlinkConfig config, ServerMetrics metrics, InstantSource clock) {
+        TieredLinkCache.Builder cache = TieredLinkCache.builder(store).config(config.cache()).metrics(metrics).clock(clock);
+        if (l2 != null) {
+            cache.l2(l2);
+        }
+        return cache.build();
     }
 
     static ShortlinkApp open(ShortlinkConfig config, ServerMetrics metrics, InstantSource clock) {
@@ -188,6 +203,11 @@ final class ShortlinkApp implements AutoCloseable {
         return firstAdminKey;
     }
 
+    /** The front door (tests of several instances drive one without HTTP). */
+    Shortener shortener() {
+        return shortener;
+    }
+
     /** The API keys (tests issue and revoke them directly). */
     ApiKeys keys() {
         return keys;
@@ -236,6 +256,9 @@ final class ShortlinkApp implements AutoCloseable {
         } finally {
             if (consumer != null) {
                 consumer.close();
+            }
+            if (l2 != null) {
+                l2.close();
             }
             database.close();
         }

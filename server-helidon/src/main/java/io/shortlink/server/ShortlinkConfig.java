@@ -2,6 +2,7 @@ package io.shortlink.server;
 
 import io.helidon.config.Config;
 import io.shortlink.cache.CacheConfig;
+import io.shortlink.cache.RedisTierConfig;
 import io.shortlink.core.ClickBatcherConfig;
 import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.UrlPolicyConfig;
@@ -12,6 +13,8 @@ import io.shortlink.events.SpillConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -29,6 +32,7 @@ import java.util.Set;
  * @param cacheEnabled whether redirects read through the cache ({@code shortlink.cache.enabled};
  *                    off only to measure the uncached starting point)
  * @param cache       the link cache
+ * @param l2          the cache's Redis tier ({@code shortlink.cache.l2}), when enabled
  * @param clickMode   {@code shortlink.clicks.mode}: batched (default) or synchronous (measurements only)
  * @param clicks      the click batcher
  * @param quarantineFile where click batches the database refuses are set aside, {@code shortlink.clicks.quarantine-file}
@@ -39,13 +43,26 @@ import java.util.Set;
  * @param drainDelay  on SIGTERM, how long readiness reports DOWN before the listener stops, so a
  *                    load balancer stops sending new requests first
  * @param api         who may call the API ({@code shortlink.api})
+ * @param blocklist   the hosts refused at creation ({@code shortlink.blocklist})
  * @param accessLog   one log line per request (off by default: it costs ~10 % at 10k req/s)
  */
 record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfig urlPolicy,
-                       DatabaseConfig database, boolean cacheEnabled, CacheConfig cache,
+                       DatabaseConfig database, boolean cacheEnabled, CacheConfig cache, Optional<RedisTierConfig> l2,
                        ClickMode clickMode, ClickBatcherConfig clicks, Path quarantineFile, Duration eventRetention,
                        Delivery delivery, Duration ackTimeout, KafkaSettings kafka,
-                       ApiSettings api, Duration drainDelay, boolean accessLog) {
+                       ApiSettings api, BlocklistSettings blocklist, Duration drainDelay, boolean accessLog) {
+
+    /**
+     * @param file       the hosts refused at creation ({@code shortlink.blocklist.file}); empty for none
+     * @param checkEvery how often the file is looked at for edits ({@code shortlink.blocklist.check-every})
+     */
+    record BlocklistSettings(Optional<Path> file, Duration checkEvery) {
+        static BlocklistSettings from(Config b) {
+            String file = string(b.get("file"));
+            return new BlocklistSettings(file.isBlank() ? Optional.empty() : Optional.of(Path.of(file)),
+                    duration(b.get("check-every")));
+        }
+    }
 
     /**
      * @param authentication whether API calls need a key ({@code shortlink.api.authentication})
@@ -165,6 +182,9 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
                 duration(s.get("cache.l1-ttl"), cacheDefaults.l1Ttl()),
                 duration(s.get("cache.negative-ttl"), cacheDefaults.negativeTtl()));
 
+        Optional<RedisTierConfig> l2 = bool(s.get("cache.l2.enabled")) ? Optional.of(redis(s.get("cache.l2")))
+                : Optional.empty();
+
         ClickBatcherConfig batchDefaults = ClickBatcherConfig.defaults();
         ClickBatcherConfig clicks = new ClickBatcherConfig(
                 duration(s.get("clicks.linger"), batchDefaults.linger()),
@@ -199,10 +219,45 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
                     + "click must still find its original), was " + eventRetention);
         }
         return new ShortlinkConfig(stack, baseUrl, codeLength, urlPolicy, DatabaseConfig.from(s.get("database")),
-                bool(s.get("cache.enabled")), cache, clickMode, clicks,
+                bool(s.get("cache.enabled")), cache, l2, clickMode, clicks,
                 Path.of(string(s.get("clicks.quarantine-file"))), eventRetention, delivery,
                 duration(s.get("clicks.ack-timeout")), KafkaSettings.from(s.get("kafka")),
-                ApiSettings.from(s.get("api")), duration(s.get("shutdown.drain-delay")), bool(s.get("access-log")));
+                ApiSettings.from(s.get("api")), BlocklistSettings.from(s.get("blocklist")),
+                duration(s.get("shutdown.drain-delay")), bool(s.get("access-log")));
+    }
+
+    /** Reads {@code shortlink.cache.l2}: where Redis is (the server's), the rest the library's defaults. */
+    private static RedisTierConfig redis(Config l2) {
+        List<String> addresses = Arrays.stream(string(l2.get("addresses")).split(","))
+                .map(String::strip).filter(a -> !a.isEmpty()).toList();
+        String mode = string(l2.get("mode"));
+        RedisTierConfig d = switch (mode) {
+            case "single" -> {
+                if (addresses.size() != 1) {
+                    throw new IllegalArgumentException("shortlink.cache.l2.addresses must name one server in mode single, was "
+                            + addresses);
+                }
+                yield RedisTierConfig.defaults().withSingleServer(addresses.getFirst());
+            }
+            case "cluster" -> RedisTierConfig.defaults().withCluster(addresses);
+            default -> throw new IllegalArgumentException("shortlink.cache.l2.mode must be single or cluster, was " + mode);
+        };
+        RedisTierConfig.Breaker bd = d.breaker();
+        Config b = l2.get("breaker");
+        return new RedisTierConfig(d.mode(), d.addresses(),
+                l2.get("key-prefix").asString().orElse(d.keyPrefix()),
+                duration(l2.get("ttl"), d.l2Ttl()),
+                duration(l2.get("negative-ttl"), d.negativeTtl()),
+                duration(l2.get("tombstone-ttl"), d.tombstoneTtl()),
+                duration(l2.get("command-timeout"), d.commandTimeout()),
+                l2.get("retry-attempts").asInt().orElse(d.retryAttempts()),
+                duration(l2.get("connect-timeout"), d.connectTimeout()),
+                new RedisTierConfig.Breaker(
+                        b.get("failure-rate-percent").asDouble().map(Double::floatValue).orElse(bd.failureRatePercent()),
+                        b.get("window").asInt().orElse(bd.window()),
+                        duration(b.get("open-for"), bd.openFor()),
+                        b.get("half-open-calls").asInt().orElse(bd.halfOpenCalls())),
+                l2.get("max-pending-invalidations").asInt().orElse(d.maxPendingInvalidations()));
     }
 
     private static URI baseUrl(Optional<String> configured, int port) {

@@ -18,8 +18,10 @@ enum Stack {
     PHASE1("phase1", List.of(), List.of("mariadb")),
     /** The plan's starting point on MariaDB (no cache, a write per click): for measurements only. */
     PHASE1_BEFORE("phase1-before", List.of(), List.of("mariadb")),
-    /** Phase 1 with clicks through Kafka, applied exactly once by a consumer. */
-    PHASE3("phase3", List.of("phase1"), List.of("mariadb", "kafka"));
+    /** Phase 1 with the cache's shared tier in Redis (a Redis Cluster by configuration). */
+    PHASE2("phase2", List.of("phase1"), List.of("mariadb", "redis")),
+    /** Phase 2 with clicks through Kafka, applied exactly once by a consumer. */
+    PHASE3("phase3", List.of("phase2", "phase1"), List.of("mariadb", "redis", "kafka"));
 
     /** The stack {@code scripts/run --with-services} runs: the fullest one built so far. */
     static final Stack FULLEST = PHASE3;

@@ -1,5 +1,7 @@
 package io.shortlink.server;
 
+import io.shortlink.core.CodeGenerator;
+import io.shortlink.core.Link;
 import io.shortlink.core.access.ApiKeys.IssuedKey;
 import io.shortlink.core.access.Scope;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,8 @@ class AccessTest extends ServedAppTest {
         TOTALS(Scope.ADMIN, (c, code) -> c.get("/api/v1/stats")),
         KEYS_LIST(Scope.ADMIN, (c, code) -> c.get("/api/v1/keys")),
         KEYS_ISSUE(Scope.ADMIN, (c, code) -> c.postJson("/api/v1/keys", "{\"label\":\"x\",\"scopes\":[\"links:read\"]}")),
-        KEYS_REVOKE(Scope.ADMIN, (c, code) -> c.delete("/api/v1/keys/0000000000"));
+        KEYS_REVOKE(Scope.ADMIN, (c, code) -> c.delete("/api/v1/keys/0000000000")),
+        LIST(Scope.LINKS_READ, (c, code) -> c.get("/api/v1/links"));
 
         final Scope needs;
         final BiFunction<TestApp.Client, String, HttpResponse<String>> call;
@@ -55,12 +58,20 @@ class AccessTest extends ServedAppTest {
         return app.keys().issue("test", Set.of(scopes), Optional.empty()).token();
     }
 
+    /** A link owned by {@code key} (put in the store: a key without links:create cannot make one). */
+    private String linkOf(IssuedKey key, String path) {
+        Link link = Link.created(CodeGenerator.secure(9).next(), "https://example.org/" + path, clock().instant(), Optional.empty());
+        app.store().create(link, Optional.of(key.key().id()));
+        return link.code().value();
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(Route.class)
     void everyRoute_isAllowedWithItsScopeOrAdmin_andRefused403WithAnyOther(Route route) {
         for (Scope scope : Scope.values()) {
-            String code = client.create("https://example.org/" + route + "/" + scope);
-            HttpResponse<String> res = route.call.apply(client.withToken(key(scope)), code);
+            IssuedKey key = app.keys().issue("scope " + scope, Set.of(scope), Optional.empty());
+            String code = linkOf(key, route + "/" + scope);
+            HttpResponse<String> res = route.call.apply(client.withToken(key.token()), code);
 
             if (scope == route.needs || scope == Scope.ADMIN) {
                 assertTrue(res.statusCode() < 400 || route == Route.KEYS_REVOKE && res.statusCode() == 404,
@@ -83,6 +94,61 @@ class AccessTest extends ServedAppTest {
         assertProblem(res, 401, "unauthenticated");
         assertEquals("Bearer realm=\"shortlink\"", res.headers().firstValue("WWW-Authenticate").orElse(null));
         assertEquals("no API key was sent", string(res.body(), "detail"));
+    }
+
+    @Test
+    void anotherKeysLink_answers404_toReadStatsAndDelete_andAnAdminSeesIt() {
+        TestApp.Client alice = client.withToken(key(Scope.LINKS_CREATE, Scope.LINKS_READ, Scope.STATS_READ, Scope.LINKS_DELETE));
+        TestApp.Client bob = client.withToken(key(Scope.LINKS_CREATE, Scope.LINKS_READ, Scope.STATS_READ, Scope.LINKS_DELETE));
+        String code = alice.create("https://example.org/alices");
+
+        assertProblem(bob.get("/api/v1/links/" + code), 404, "not-found");
+        assertProblem(bob.get("/api/v1/links/" + code + "/stats"), 404, "not-found");
+        assertProblem(bob.delete("/api/v1/links/" + code), 404, "not-found");
+        assertEquals(200, alice.get("/api/v1/links/" + code).statusCode());
+        assertEquals(200, client.get("/api/v1/links/" + code).statusCode(), "the admin key sees every link");
+        assertEquals(302, bob.withToken(null).get("/" + code).statusCode(), "redirects are everyone's");
+        assertEquals(204, alice.delete("/api/v1/links/" + code).statusCode());
+    }
+
+    @Test
+    void theListShowsTheCallersOwnLinks_newestFirst_aPageAtATime() {
+        TestApp.Client carol = client.withToken(key(Scope.LINKS_CREATE, Scope.LINKS_READ));
+        List<String> made = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            made.add(carol.create("https://example.org/carol/" + i));
+            client.create("https://example.org/admins/" + i);
+        }
+
+        HttpResponse<String> first = carol.get("/api/v1/links?limit=2");
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals(List.of(made.get(2), made.get(1)), codes(first.body()));
+        assertEquals("active", tree(first.body()).get("links").get(0).get("status").asText());
+        String next = string(first.body(), "next");
+        HttpResponse<String> second = carol.get("/api/v1/links?limit=2&cursor=" + next);
+        assertEquals(List.of(made.get(0)), codes(second.body()));
+        assertTrue(tree(second.body()).get("next").isNull());
+
+        assertProblem(carol.get("/api/v1/links?limit=many"), 400, "page-limit-invalid");
+        assertProblem(carol.get("/api/v1/links?limit=0"), 400, "page-limit-invalid");
+        assertProblem(carol.get("/api/v1/links?cursor=@@"), 400, "page-cursor-invalid");
+    }
+
+    private static List<String> codes(String body) {
+        List<String> codes = new ArrayList<>();
+        tree(body).get("links").forEach(link -> codes.add(link.get("code").asText()));
+        return codes;
+    }
+
+    @Test
+    void apiAnswers_areNeitherCachedNorSniffed() {
+        HttpResponse<String> created = client.postJson("/api/v1/links", "{\"url\":\"https://example.org/h\"}");
+        HttpResponse<String> refused = client.withToken(null).get("/api/v1/stats");
+
+        for (HttpResponse<String> res : List.of(created, refused, client.get("/api/v1/keys"))) {
+            assertEquals("no-store", res.headers().firstValue("Cache-Control").orElse(null), res.uri().toString());
+            assertEquals("nosniff", res.headers().firstValue("X-Content-Type-Options").orElse(null), res.uri().toString());
+        }
     }
 
     @Test

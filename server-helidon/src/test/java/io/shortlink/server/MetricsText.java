@@ -17,6 +17,22 @@ final class MetricsText {
         return Double.parseDouble(m.group(1));
     }
 
+    /**
+     * The sum of metric {@code name} over the series whose labels contain every one of
+     * {@code labels} (such as {@code tier="l2"}); 0 if there is none.
+     */
+    static double sum(String exposition, String name, String... labels) {
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{([^}]*)} ([0-9.eE+-]+)$").matcher(exposition);
+        double sum = 0;
+        while (m.find()) {
+            String series = m.group(1);
+            if (java.util.Arrays.stream(labels).allMatch(series::contains)) {
+                sum += Double.parseDouble(m.group(2));
+            }
+        }
+        return sum;
+    }
+
     /** {@link #value} as a whole count. */
     static long count(String exposition, String name) {
         return (long) value(exposition, name);

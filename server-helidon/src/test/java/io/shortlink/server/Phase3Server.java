@@ -28,6 +28,7 @@ final class Phase3Server implements AutoCloseable {
         TestKafka.Topic topic = TestKafka.createTopic(what);
         try {
             Map<String, String> settings = new HashMap<>(topic.settings(Path.of("target", "it-work", topic.name())));
+            settings.putAll(TestRedis.settings());
             settings.putAll(overrides);
             ShortlinkApp app = TestApp.serve(builder, InstantSource.system(),
                     TestApp.config("phase3", TestDatabase.freshPhase1(), settings));

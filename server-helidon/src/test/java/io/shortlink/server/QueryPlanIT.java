@@ -40,6 +40,7 @@ final class QueryPlanIT {
     private static Connection db;
     private static String someCode;
     private static final String HOT_CODE = "hotlink";
+    private static final String OWNER = "ownerkey01";
 
     @BeforeAll
     static void seed() throws SQLException {
@@ -77,6 +78,9 @@ final class QueryPlanIT {
         }
         someCode = all.get(LINKS / 2);
         try (Statement s = db.createStatement()) {
+            // One link in ten belongs to one key: a key with many links, the list's hard case.
+            s.executeUpdate("UPDATE links SET owner_key = '" + OWNER + "' WHERE id % 10 = 0");
+            db.commit();
             s.execute("ANALYZE TABLE links, link_clicks, click_rollups, counters");
         }
         db.setAutoCommit(true);
@@ -123,6 +127,32 @@ final class QueryPlanIT {
         assertEquals("const", table.path("access_type").asText(), table.toString());
         assertEquals("uk_links_code", table.path("key").asText());
         assertEquals(1, table.path("rows").asLong());
+    }
+
+    @Test
+    void ownerLookup_readsOneRow_byTheUniqueCode() throws Exception {
+        JsonNode table = explain(DbLinkStore.OWNER, someCode);
+
+        assertEquals("const", table.path("access_type").asText(), table.toString());
+        assertEquals("uk_links_code", table.path("key").asText());
+    }
+
+    @Test
+    void aKeysLinkList_readsOnePageFromTheOwnerIndex_newestFirst_withoutFilesort() throws Exception {
+        assertOnePageFrom("ix_links_owner", analyze(DbLinkStore.LIST_OWNED, OWNER, Long.MAX_VALUE, 51));
+    }
+
+    @Test
+    void theWholeLinkList_readsOnePageOfThePrimaryKey_newestFirst_withoutFilesort() throws Exception {
+        assertOnePageFrom("PRIMARY", analyze(DbLinkStore.LIST_ALL, Long.MAX_VALUE, 51));
+    }
+
+    /** A page of 50 (LIMIT 51) read from {@code index}, in its order, examining no more rows than it returns. */
+    private static void assertOnePageFrom(String index, JsonNode plan) {
+        JsonNode table = table(plan);
+        assertEquals(index, table.path("key").asText(), plan.toString());
+        assertFalse(plan.toString().contains("filesort"), plan.toString());
+        assertTrue(table.path("r_rows").asDouble() <= 51.5, "rows examined: the page and one more, " + plan);
     }
 
     @Test

@@ -49,6 +49,11 @@ import java.lang.annotation.Target;
         /** The phase-1 stack (its pool and JDBC timeouts) on a new MariaDB database: integration profile. */
         PHASE1,
         /**
+         * The phase-2 stack on a new MariaDB database and the integration profile's Redis, under a
+         * key prefix of its own.
+         */
+        PHASE2,
+        /**
          * {@link Phase3Server}: the phase-3 stack on a new MariaDB database and a Kafka topic of its
          * own, on the system clock.
          */

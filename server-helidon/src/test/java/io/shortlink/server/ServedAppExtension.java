@@ -51,6 +51,12 @@ public final class ServedAppExtension implements ServerJunitExtension {
                 app = TestApp.serve(builder, clock, TestApp.config("phase1", TestDatabase.freshPhase1(), settings));
                 close = app::close;
             }
+            case PHASE2 -> {
+                Map<String, String> redis = new HashMap<>(TestRedis.settings());
+                redis.putAll(settings);
+                app = TestApp.serve(builder, clock, TestApp.config("phase2", TestDatabase.freshPhase1(), redis));
+                close = app::close;
+            }
             case PHASE3 -> {
                 if (!served.clockAt().isEmpty()) {
                     throw new IllegalArgumentException("@ServedApp: the PHASE3 stack runs on the system clock");

@@ -92,14 +92,18 @@ final class ServerProcess implements AutoCloseable {
 
     /**
      * The configuration keys of the phase-1 JDBC settings pointed at MariaDB test database
-     * {@code name}, and where the first server on it writes its admin key ({@link #adminToken()}).
+     * {@code name}, where the first server on it writes its admin key ({@link #adminToken()}), and
+     * the Redis key prefix of its links.
      */
     static Map<String, String> database(String name) {
         return Map.of(
                 "shortlink.database.url", TestDatabase.phase1Url(TestDatabase.mariaDbAddress(), name, Map.of()),
                 "shortlink.database.username", TestDatabase.USER,
                 "shortlink.database.password", TestDatabase.PASSWORD,
-                ADMIN_KEY_FILE, ADMIN_KEYS.resolve(name).toString());
+                ADMIN_KEY_FILE, ADMIN_KEYS.resolve(name).toString(),
+                // The Redis tier of the stacks above phase 1: this database's links under their own keys.
+                "shortlink.cache.l2.addresses", "redis://" + TestRedis.address(),
+                "shortlink.cache.l2.key-prefix", name + ":");
     }
 
     /** The admin key the first server on this process's database issued (settings of {@link #database}). */

@@ -66,14 +66,16 @@ final class ShortlinkConfigTest {
         long lines = Pattern.compile("(?m)^\\s*#: ").matcher(yaml).results().count();
         Path file = Files.writeString(dir.resolve("application.yaml"), everyDefaultSet);
 
-        ShortlinkConfig asShipped = ShortlinkConfig.from(with("unrelated.key", "x"), "embedded");
+        // The Redis tier on in both, so that its shown defaults are read too.
+        ShortlinkConfig asShipped = ShortlinkConfig.from(with("shortlink.cache.l2.enabled", "true"), "embedded");
         ShortlinkConfig withEverySet = ShortlinkConfig.from(Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
-                .sources(ConfigSources.file(file))
+                .sources(ConfigSources.create(Map.of("shortlink.cache.l2.enabled", "true")), ConfigSources.file(file))
                 .build(), "embedded");
 
-        assertTrue(lines >= 20, "application.yaml shows the libraries' defaults, found " + lines);
+        assertTrue(lines >= 30, "application.yaml shows the libraries' defaults, found " + lines);
+        assertTrue(asShipped.l2().isPresent());
         assertEquals(asShipped, withEverySet);
     }
 

@@ -1,6 +1,7 @@
 package io.shortlink.core.access;
 
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -10,10 +11,24 @@ import java.util.Set;
  * @param scopes what the key may do
  */
 public record Caller(String keyId, Set<Scope> scopes) {
+    private static final Caller UNCHECKED = new Caller("unchecked", Set.of(Scope.ADMIN));
 
     public Caller {
         Objects.requireNonNull(keyId, "keyId");
         scopes = Set.copyOf(scopes);
+    }
+
+    /**
+     * The caller where keys are not checked (a host with authentication off): an admin, whose
+     * links no key owns.
+     */
+    public static Caller unchecked() {
+        return UNCHECKED;
+    }
+
+    /** The key the links this caller creates belong to; empty for {@link #unchecked()}. */
+    public Optional<String> owner() {
+        return this == UNCHECKED ? Optional.empty() : Optional.of(keyId);
     }
 
     /** Whether this caller may act within {@code scope}; {@link Scope#ADMIN} allows every scope. */

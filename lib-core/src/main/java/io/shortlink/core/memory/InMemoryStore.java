@@ -7,6 +7,7 @@ import io.shortlink.core.ClickLedger;
 import io.shortlink.core.ClickSeries;
 import io.shortlink.core.ClickStats;
 import io.shortlink.core.Link;
+import io.shortlink.core.LinkPage;
 import io.shortlink.core.LinkStore;
 import io.shortlink.core.PositionConflictException;
 import io.shortlink.core.ShortCode;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -37,6 +39,9 @@ public final class InMemoryStore implements LinkStore, ClickLedger, ClickStats {
     private final Object lock = new Object();
     // Everything below is guarded by lock.
     private final Map<ShortCode, Link> links = new HashMap<>();
+    /** Codes in creation order, at their position (1, 2, ...): the order list() pages through. */
+    private final NavigableMap<Long, ShortCode> created = new TreeMap<>();
+    private final Map<ShortCode, String> owners = new HashMap<>();
     private final Map<ShortCode, NavigableMap<Long, Long>> minutes = new HashMap<>();
     private final Map<ShortCode, Long> linkTotals = new HashMap<>();
     private final Set<UUID> batches = new HashSet<>();
@@ -54,11 +59,44 @@ public final class InMemoryStore implements LinkStore, ClickLedger, ClickStats {
     }
 
     @Override
-    public void create(Link link) {
+    public void create(Link link, Optional<String> owner) {
         synchronized (lock) {
             if (links.putIfAbsent(link.code(), link) != null) {
                 throw new CodeTakenException(link.code());
             }
+            created.put((long) created.size() + 1, link.code());
+            owner.ifPresent(key -> owners.put(link.code(), key));
+        }
+    }
+
+    @Override
+    public Optional<String> ownerOf(ShortCode code) {
+        synchronized (lock) {
+            return Optional.ofNullable(owners.get(code));
+        }
+    }
+
+    @Override
+    public LinkPage list(Optional<String> owner, OptionalLong before, int limit) {
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw new IllegalArgumentException("limit must be 1.." + MAX_PAGE + ", was " + limit);
+        }
+        synchronized (lock) {
+            List<Link> page = new ArrayList<>();
+            long last = 0;
+            for (Map.Entry<Long, ShortCode> e : created.headMap(before.orElse(Long.MAX_VALUE), false).descendingMap().entrySet()) {
+                Link link = links.get(e.getValue());
+                if (link.deletion().isPresent() || owner.isPresent() && !owner.get().equals(owners.get(link.code()))) {
+                    continue;
+                }
+                if (page.size() == limit) {
+                    // More follow: the next page starts below the last link of this one.
+                    return new LinkPage(page, OptionalLong.of(last));
+                }
+                page.add(link);
+                last = e.getKey();
+            }
+            return new LinkPage(page, OptionalLong.empty());
         }
     }
 
