@@ -25,6 +25,8 @@ class StoreDownTest extends ServedAppTest {
         HttpResponse<String> res = client.get("/" + uncached);
         assertProblem(res, 503, "store-unavailable");
         assertEquals("1", res.headers().firstValue("Retry-After").orElseThrow());
+        assertProblem(client.get("/NeverMade1"), 503, "store-unavailable");
+        assertProblem(client.get("/NeverMade1"), 503, "store-unavailable"); // no absence remembered while it failed
         assertProblem(client.postJson("/api/v1/links", "{\"url\":\"https://example.org/new\"}"), 503, "store-unavailable");
         assertEquals(503, client.get("/observe/health/ready").statusCode());
     }
