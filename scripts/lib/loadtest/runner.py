@@ -127,7 +127,7 @@ def run_wrk(ctx, url, conns, secs, rate, seed, tag, label):
     env.update({"CODES_FILE": ctx.codes_file, "LT_CONNECTIONS": str(conns), "LT_THREADS": "1",
                 "LT_SEED": str(seed), "LT_ZIPF_S": str(ctx.zipf_s), "LT_RUN_TAG": tag,
                 "LT_TIMEOUT_MS": str(WRK_TIMEOUT_S * 1000), "LT_PACING_RATE": str(rate or 0),
-                "SHORTLINK_API_KEY": S.api_key() or ""})
+                "SHORTLINK_API_KEY": S.api_key(url.rstrip("/")) or ""})
     argv = ["wrk", "-t1", "-c%d" % conns, "-d%ds" % secs, "--latency", "--timeout", "%ds" % WRK_TIMEOUT_S,
             "-s", LUA, url]
     ctx.load_started = True

@@ -30,27 +30,59 @@ _opener_noredirect = urllib.request.build_opener(urllib.request.ProxyHandler({})
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
-def api_key():
-    """The API key calls to /api/ send: $SHORTLINK_API_KEY, else the server's data/admin-key, else None.
+_ACCEPTED_KEYS = {}
 
-    Read at each call: the embedded server writes data/admin-key at its first start, after this
-    process may have begun."""
-    key = os.environ.get("SHORTLINK_API_KEY", "").strip()
-    if key:
-        return key
-    try:
-        with open(os.path.join(_ROOT, "data", "admin-key")) as f:
-            return f.read().strip() or None
-    except OSError:
-        return None
+
+def _key_candidates():
+    env = os.environ.get("SHORTLINK_API_KEY", "").strip()
+    if env:
+        yield env
+    # the embedded database's first admin key, then the MariaDB stacks' (application-phase1.yaml)
+    for name in ("admin-key", "admin-key-mariadb"):
+        try:
+            with open(os.path.join(_ROOT, "data", name)) as f:
+                key = f.read().strip()
+        except OSError:
+            continue
+        if key:
+            yield key
+
+
+def api_key(base=None):
+    """The API key calls to /api/ send: the first of $SHORTLINK_API_KEY, data/admin-key and
+    data/admin-key-mariadb that the server at `base` accepts (asked once per server; without
+    `base`, the first that exists); None when there is none.
+
+    The files are read when asked: a server writes its first admin key when it starts on a new
+    database, after this process may have begun."""
+    if base is None:
+        return next(_key_candidates(), None)
+    if base in _ACCEPTED_KEYS:
+        return _ACCEPTED_KEYS[base]
+    for key in _key_candidates():
+        req = urllib.request.Request(base + "/api/v1/stats", headers={"Authorization": "Bearer " + key})
+        try:
+            with _opener.open(req, timeout=5) as r:
+                ok = r.status == 200
+        except urllib.error.HTTPError as e:
+            ok = False
+            if e.code not in (401, 403):
+                return key  # not a refusal of the key (the server is failing): keep it, the call will tell
+        except (urllib.error.URLError, OSError, socket.timeout):
+            return key
+        if ok:
+            _ACCEPTED_KEYS[base] = key
+            return key
+    return None
 
 
 def http(method, url, body=None, headers=None, timeout=5.0, follow=True):
     """Returns (status, body bytes); status None when the target cannot be reached. Requests to the
     API (/api/...) carry the API key (api_key()); redirects and /observe never do."""
     headers = dict(headers or {})
-    if "/api/" in urllib.parse.urlsplit(url).path:
-        key = api_key()
+    parts = urllib.parse.urlsplit(url)
+    if "/api/" in parts.path:
+        key = api_key("%s://%s" % (parts.scheme, parts.netloc))
         if key:
             headers.setdefault("Authorization", "Bearer " + key)
     req = urllib.request.Request(url, data=body, method=method, headers=headers)

@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -49,6 +50,8 @@ import java.util.concurrent.CompletionException;
  * </ul>
  */
 public final class TieredLinkCache implements LinkResolver {
+    /** How much shorter than {@link CacheConfig#l1Ttl()} a found link's L1 lifetime may be, at random. */
+    public static final int TTL_JITTER_PERCENT = 20;
     private static final String L1 = "l1";
     private static final String STORE = "store";
 
@@ -68,7 +71,7 @@ public final class TieredLinkCache implements LinkResolver {
         this.l1 = Caffeine.newBuilder()
                 .maximumSize(config.l1MaxEntries())
                 .expireAfter(Expiry.<ShortCode, Lookup>writing((code, lookup) -> switch (lookup) {
-                    case Lookup.Found found -> config.l1Ttl();
+                    case Lookup.Found found -> jittered(config.l1Ttl());
                     case Lookup.Absent absent -> config.negativeTtl();
                     // Expired on arrival: only the callers already waiting see a failure.
                     case Lookup.Failed failed -> Duration.ZERO;
@@ -94,6 +97,18 @@ public final class TieredLinkCache implements LinkResolver {
                 return held;
             }
         }, metrics, builder.clock);
+    }
+
+    /**
+     * A found link's lifetime in L1: {@code ttl} shortened by up to {@value #TTL_JITTER_PERCENT} %
+     * at random, each entry its own. Links loaded together (a warm-up, a restart, the hot set
+     * after a flush) would otherwise expire together and miss together: measured on the phase-2
+     * stack, 1,000 hot links loaded at once missed at once every 30 s, and the storm of reads
+     * behind a saturated CPU took the p99.9 of redirects to 0.8-0.9 s.
+     */
+    private static Duration jittered(Duration ttl) {
+        long nanos = ttl.toNanos();
+        return Duration.ofNanos(nanos - (long) (nanos * (TTL_JITTER_PERCENT / 100.0) * ThreadLocalRandom.current().nextDouble()));
     }
 
     /** Starts a cache in front of {@code store}, with {@link CacheConfig#defaults()}. */

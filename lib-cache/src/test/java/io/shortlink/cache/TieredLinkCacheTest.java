@@ -1,6 +1,7 @@
 package io.shortlink.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -12,6 +13,7 @@ import io.shortlink.core.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,8 @@ import org.junit.jupiter.api.Test;
 final class TieredLinkCacheTest {
     private static final Instant START = Instant.parse("2025-06-01T12:00:00Z");
     private static final Duration L1_TTL = Duration.ofMinutes(10);
+    /** L1_TTL less the largest jitter: every found link is kept at least this long. */
+    private static final Duration SHORTEST_LIFETIME = L1_TTL.multipliedBy(100 - TieredLinkCache.TTL_JITTER_PERCENT).dividedBy(100);
     private static final Duration NEGATIVE_TTL = Duration.ofSeconds(5);
     private static final ShortCode CODE = new ShortCode("aB3dE7x");
 
@@ -77,7 +81,7 @@ final class TieredLinkCacheTest {
     @Test
     void resolve_keepsAFoundLink_forLongerThanNegativeTtl() {
         linkInL1();
-        clock.advance(L1_TTL.minusMillis(1));
+        clock.advance(SHORTEST_LIFETIME.minusMillis(1));
 
         cache.resolve(CODE);
 
@@ -99,13 +103,32 @@ final class TieredLinkCacheTest {
     @Test
     void resolve_doesNotExtendAnEntrysLifetime_whenItIsRead() {
         linkInL1();
-        clock.advance(L1_TTL.minusSeconds(1));
+        clock.advance(SHORTEST_LIFETIME.minusSeconds(1));
         cache.resolve(CODE);
-        clock.advance(Duration.ofSeconds(1));
+        assertEquals(1, store.finds(), "still cached");
+        clock.advance(L1_TTL.minus(SHORTEST_LIFETIME).plusSeconds(1));
 
         cache.resolve(CODE);
 
         assertEquals(2, store.finds());
+    }
+
+    @Test
+    void linksLoadedTogether_doNotExpireTogether() {
+        List<ShortCode> codes = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ShortCode code = new ShortCode("spread" + i);
+            store.create(Link.created(code, "https://example.com/" + i, START, Optional.empty()));
+            codes.add(code);
+            cache.resolve(code);
+        }
+        clock.advance(SHORTEST_LIFETIME.plus(L1_TTL).dividedBy(2));
+
+        codes.forEach(cache::resolve);
+
+        int reloaded = store.finds() - codes.size();
+        assertTrue(reloaded > 0 && reloaded < codes.size(),
+                "halfway through the jitter window some expired, not all: " + reloaded + " of " + codes.size());
     }
 
     @Test
