@@ -3,6 +3,7 @@ package io.shortlink.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.shortlink.core.Link;
 import io.shortlink.core.LinkResolver;
@@ -15,9 +16,13 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link LinkResolver} that remembers links in process (L1, Caffeine), optionally in Redis
@@ -29,9 +34,14 @@ import java.util.concurrent.CompletionException;
  *   <li>Thread-safe. A hit never blocks. Concurrent misses of one code wait for a single load:
  *       one L2 read and at most one call of {@link LinkStore#find(ShortCode)} per process, and
  *       share its answer.</li>
- *   <li>A found link is remembered for {@link CacheConfig#l1Ttl()}, an unknown code for
+ *   <li>A found link is remembered for {@link CacheConfig#l1Ttl()} (less up to
+ *       {@value #TTL_JITTER_PERCENT} % at random), an unknown code for
  *       {@link CacheConfig#negativeTtl()}, both counted from the end of the load; reads do not
  *       extend them. In L2 the lifetimes of {@link RedisTierConfig} apply.</li>
+ *   <li>A link still read in the last {@value #REFRESH_WINDOW_PERCENT} % of its L1 lifetime
+ *       is loaded again in the background (one load per code at a time, on a virtual thread)
+ *       while the hit answers at once: a hot link is not missed when its lifetime ends. The new
+ *       answer replaces the entry only if nothing invalidated or replaced it meanwhile.</li>
  *   <li>A link is returned as it was loaded, {@code expiresAt} and {@code deletedAt} included,
  *       and may stay cached past its {@code expiresAt}: callers decide with
  *       {@link Link#stateAt(Instant)} at their own "now", never by presence in the cache.</li>
@@ -52,6 +62,10 @@ import java.util.concurrent.CompletionException;
 public final class TieredLinkCache implements LinkResolver {
     /** How much shorter than {@link CacheConfig#l1Ttl()} a found link's L1 lifetime may be, at random. */
     public static final int TTL_JITTER_PERCENT = 20;
+    /** A hit in the last this-many percent of the shortest lifetime starts a background reload. */
+    static final int REFRESH_WINDOW_PERCENT = 25;
+    /** One hit in this many looks at the entry's remaining lifetime: a hot link is looked at often enough. */
+    private static final int REFRESH_CHECK_ONE_IN = 16;
     private static final String L1 = "l1";
     private static final String STORE = "store";
 
@@ -63,6 +77,11 @@ public final class TieredLinkCache implements LinkResolver {
     // after another; here they all get the one failure at once.
     private final AsyncCache<ShortCode, Lookup> l1;
     private final SecondTier l2;
+    /** The remaining lifetime of an entry: Caffeine's view of its variable expiry. */
+    private final Policy.VarExpiration<ShortCode, Lookup> lifetimes;
+    private final long refreshWindowNanos;
+    /** Codes being reloaded in the background, so that a hot code has one reload at a time. */
+    private final Set<ShortCode> refreshing = ConcurrentHashMap.newKeySet();
 
     private TieredLinkCache(Builder builder) {
         this.store = builder.store;
@@ -83,6 +102,8 @@ public final class TieredLinkCache implements LinkResolver {
                 // and small. It also makes expiry deterministic under a test clock.
                 .executor(Runnable::run)
                 .buildAsync();
+        this.lifetimes = l1.synchronous().policy().expireVariably().orElseThrow();
+        this.refreshWindowNanos = config.l1Ttl().toNanos() * (100 - TTL_JITTER_PERCENT) / 100 * REFRESH_WINDOW_PERCENT / 100;
         AsyncCache<ShortCode, Lookup> first = l1;
         this.l2 = builder.l2 == null ? SecondTier.NONE : builder.l2.attach(new FirstTier() {
             @Override
@@ -122,7 +143,11 @@ public final class TieredLinkCache implements LinkResolver {
         CompletableFuture<Lookup> cached = l1.getIfPresent(code);
         if (cached != null && cached.isDone()) {
             metrics.cacheLookup(L1, true);
-            return answer(await(cached));
+            Lookup lookup = await(cached);
+            if (lookup instanceof Lookup.Found && ThreadLocalRandom.current().nextInt(REFRESH_CHECK_ONE_IN) == 0) {
+                refreshIfEnding(code, cached);
+            }
+            return answer(lookup);
         }
         metrics.cacheLookup(L1, false);
         CompletableFuture<Lookup> mine = new CompletableFuture<>();
@@ -142,6 +167,34 @@ public final class TieredLinkCache implements LinkResolver {
         // still in flight in L1 when L1 is invalidated, and is not remembered.
         l2.invalidate(code);
         l1.synchronous().invalidate(code);
+    }
+
+    /**
+     * Reloads {@code code} in the background when its entry is in its last
+     * {@value #REFRESH_WINDOW_PERCENT} %: the reload reads L2 then the store like a miss, and its
+     * answer replaces {@code current} only if L1 still holds exactly it (an invalidation or a load
+     * in between wins). A failed reload changes nothing: the entry ends as it would have.
+     */
+    private void refreshIfEnding(ShortCode code, CompletableFuture<Lookup> current) {
+        OptionalLong left = lifetimes.getExpiresAfter(code, TimeUnit.NANOSECONDS);
+        if (left.isEmpty() || left.getAsLong() > refreshWindowNanos || !refreshing.add(code)) {
+            return;
+        }
+        Thread.ofVirtual().name("l1-refresh").start(() -> {
+            try {
+                Lookup fresh = loadThroughL2(code);
+                if (!(fresh instanceof Lookup.Failed)) {
+                    l1.asMap().replace(code, current, CompletableFuture.completedFuture(fresh));
+                }
+            } finally {
+                refreshing.remove(code);
+            }
+        });
+    }
+
+    /** For tests: whether a background reload is running. */
+    boolean refreshingAnything() {
+        return !refreshing.isEmpty();
     }
 
     private Lookup load(ShortCode code, CompletableFuture<Lookup> mine) {

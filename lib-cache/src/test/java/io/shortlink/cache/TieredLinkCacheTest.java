@@ -114,6 +114,40 @@ final class TieredLinkCacheTest {
     }
 
     @Test
+    void aLinkStillReadNearTheEndOfItsLifetime_isReloadedInTheBackground_andNotMissed() {
+        linkInL1();
+        clock.advance(SHORTEST_LIFETIME.minusMillis(1));
+
+        for (int i = 0; i < 1_000 && store.finds() < 2; i++) {
+            assertTrue(cache.resolve(CODE).isPresent());
+            Thread.yield();
+        }
+        Await.until("a background reload", Duration.ofSeconds(5), () -> store.finds() == 2);
+        clock.advance(SHORTEST_LIFETIME.dividedBy(2));
+
+        assertTrue(cache.resolve(CODE).isPresent());
+        assertEquals(2, store.finds(), "the reload renewed the entry's lifetime: no miss past the old one");
+    }
+
+    @Test
+    void aBackgroundReload_isNotKept_whenTheCodeWasInvalidatedMeanwhile() throws InterruptedException {
+        linkInL1();
+        clock.advance(SHORTEST_LIFETIME.minusMillis(1));
+        InMemoryLinkStore.Gate gate = store.holdFinds();
+        for (int i = 0; i < 1_000 && store.finds() < 2; i++) {
+            cache.resolve(CODE);
+        }
+        gate.awaitEntered(); // the reload has read the link as active and is on its way back
+
+        store.delete(CODE, clock.instant());
+        cache.invalidate(CODE);
+        gate.open();
+        Await.until("the reload to end", Duration.ofSeconds(5), () -> !cache.refreshingAnything());
+
+        assertEquals(Link.State.DELETED, cache.resolve(CODE).orElseThrow().stateAt(clock.instant()));
+    }
+
+    @Test
     void linksLoadedTogether_doNotExpireTogether() {
         List<ShortCode> codes = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
