@@ -41,7 +41,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>A link still read in the last {@value #REFRESH_WINDOW_PERCENT} % of its L1 lifetime
  *       is loaded again in the background (one load per code at a time, on a virtual thread)
  *       while the hit answers at once: a hot link is not missed when its lifetime ends. The new
- *       answer replaces the entry only if nothing invalidated or replaced it meanwhile.</li>
+ *       answer replaces the entry only if nothing invalidated or replaced it meanwhile. If the
+ *       store cannot answer that reload, the entry is kept for another lifetime: while the
+ *       database is down, links being read keep redirecting as they were (a change needs the
+ *       database too, and its invalidation still removes the entry).</li>
  *   <li>A link is returned as it was loaded, {@code expiresAt} and {@code deletedAt} included,
  *       and may stay cached past its {@code expiresAt}: callers decide with
  *       {@link Link#stateAt(Instant)} at their own "now", never by presence in the cache.</li>
@@ -64,8 +67,6 @@ public final class TieredLinkCache implements LinkResolver {
     public static final int TTL_JITTER_PERCENT = 20;
     /** A hit in the last this-many percent of the shortest lifetime starts a background reload. */
     static final int REFRESH_WINDOW_PERCENT = 25;
-    /** One hit in this many looks at the entry's remaining lifetime: a hot link is looked at often enough. */
-    private static final int REFRESH_CHECK_ONE_IN = 16;
     private static final String L1 = "l1";
     private static final String STORE = "store";
 
@@ -144,7 +145,7 @@ public final class TieredLinkCache implements LinkResolver {
         if (cached != null && cached.isDone()) {
             metrics.cacheLookup(L1, true);
             Lookup lookup = await(cached);
-            if (lookup instanceof Lookup.Found && ThreadLocalRandom.current().nextInt(REFRESH_CHECK_ONE_IN) == 0) {
+            if (lookup instanceof Lookup.Found) {
                 refreshIfEnding(code, cached);
             }
             return answer(lookup);
@@ -173,7 +174,8 @@ public final class TieredLinkCache implements LinkResolver {
      * Reloads {@code code} in the background when its entry is in its last
      * {@value #REFRESH_WINDOW_PERCENT} %: the reload reads L2 then the store like a miss, and its
      * answer replaces {@code current} only if L1 still holds exactly it (an invalidation or a load
-     * in between wins). A failed reload changes nothing: the entry ends as it would have.
+     * in between wins). A reload the store could not answer puts {@code current}'s link back for
+     * another lifetime instead of letting the entry end into a miss that could only fail.
      */
     private void refreshIfEnding(ShortCode code, CompletableFuture<Lookup> current) {
         OptionalLong left = lifetimes.getExpiresAfter(code, TimeUnit.NANOSECONDS);
@@ -183,9 +185,8 @@ public final class TieredLinkCache implements LinkResolver {
         Thread.ofVirtual().name("l1-refresh").start(() -> {
             try {
                 Lookup fresh = loadThroughL2(code);
-                if (!(fresh instanceof Lookup.Failed)) {
-                    l1.asMap().replace(code, current, CompletableFuture.completedFuture(fresh));
-                }
+                Lookup kept = fresh instanceof Lookup.Failed ? current.join() : fresh;
+                l1.asMap().replace(code, current, CompletableFuture.completedFuture(kept));
             } finally {
                 refreshing.remove(code);
             }
