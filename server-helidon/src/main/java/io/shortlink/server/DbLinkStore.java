@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 /** {@link LinkStore} on Helidon's DbClient (H2 in MySQL mode, MySQL, MariaDB). */
 final class DbLinkStore implements LinkStore {
     static final String FIND = "SELECT code, url, created_at, expires_at, deleted_at FROM links WHERE code = ?";
-    /** A link no key owns (bulk seeding uses it too). */
+    /** A link no key owns: what bulk seeding writes (StackDatabase.INSERT_LINK); create writes INSERT_OWNED. */
     static final String INSERT = "INSERT INTO links (code, url, created_at, expires_at) VALUES (?, ?, ?, ?)";
     static final String INSERT_OWNED = "INSERT INTO links (code, url, created_at, expires_at, owner_key) VALUES (?, ?, ?, ?, ?)";
     static final String OWNER = "SELECT owner_key FROM links WHERE code = ?";

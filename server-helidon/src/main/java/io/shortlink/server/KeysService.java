@@ -17,7 +17,6 @@ import io.shortlink.core.access.Scope;
 
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Optional;
@@ -67,7 +66,7 @@ final class KeysService implements HttpService {
             return;
         }
         ApiKeys.IssuedKey issued = keys.issue(label.asText(null), scopes(request.path("scopes")),
-                expiresAt.isTextual() ? Optional.of(instant(expiresAt.asText())) : Optional.empty());
+                expiresAt.isTextual() ? Optional.of(LinksService.expiry(expiresAt.asText())) : Optional.empty());
         // An audit trail of who may do what; the token itself is never logged.
         LOG.log(System.Logger.Level.INFO, "event=api-key-issued id={0} scopes={1} expires={2}", issued.key().id(),
                 issued.key().scopes(), issued.key().expiry().map(Instant::toString).orElse("never"));
@@ -131,12 +130,4 @@ final class KeysService implements HttpService {
         return scopes;
     }
 
-    private static Instant instant(String value) {
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InputRejectedException(InputRule.EXPIRY_INVALID,
-                    "expiresAt '" + value + "' is not an ISO-8601 instant such as 2030-01-01T00:00:00Z");
-        }
-    }
 }

@@ -154,8 +154,8 @@ final class LinksService implements HttpService {
         return node == null || node.isNull() ? Optional.empty() : Optional.of(node.asText());
     }
 
-    /** The syntax of expiresAt; that it lies in the future is the front door's rule. */
-    private static Instant expiry(String value) {
+    /** The syntax of expiresAt (of a link, or of a key); that it lies in the future is the front door's rule. */
+    static Instant expiry(String value) {
         return instant(value, InputRule.EXPIRY_INVALID, "expiresAt ");
     }
 

@@ -31,17 +31,8 @@ public record ApiKey(String id, String label, Set<Scope> scopes, Instant created
         scopes = Set.copyOf(EnumSet.copyOf(scopes));
     }
 
-    /** Whether this key may act within {@code scope}. */
-    public boolean allows(Scope scope) {
-        return scopes.contains(scope) || scopes.contains(Scope.ADMIN);
-    }
-
     public Optional<Instant> expiry() {
         return Optional.ofNullable(expiresAt);
-    }
-
-    public Optional<Instant> revocation() {
-        return Optional.ofNullable(revokedAt);
     }
 
     public Optional<Instant> lastUse() {

@@ -1,5 +1,6 @@
 package io.shortlink.core.access;
 
+import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.InputRejectedException;
 import io.shortlink.core.InputRule;
 import io.shortlink.core.access.NotAuthenticatedException.Reason;
@@ -49,6 +50,8 @@ public final class ApiKeys {
     private final ApiKeyStore store;
     private final InstantSource clock;
     private final RandomGenerator random;
+    /** Draws key ids: base62, as codes are. */
+    private final CodeGenerator ids;
     /** When each key's last use was last written, so that it is written once a minute at most. */
     private final ConcurrentMap<String, Instant> lastUseWritten = new ConcurrentHashMap<>();
 
@@ -56,6 +59,7 @@ public final class ApiKeys {
         this.store = Objects.requireNonNull(store, "store");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.random = Objects.requireNonNull(random, "random");
+        this.ids = CodeGenerator.using(random, ID_LENGTH);
     }
 
     /** Keys in {@code store}, dated by the system clock, drawn from a {@link SecureRandom}. */
@@ -96,7 +100,7 @@ public final class ApiKeys {
                     + " is not in the future");
         }
         for (int attempt = 1; ; attempt++) {
-            String id = draw(ID_LENGTH);
+            String id = ids.next().value();
             byte[] secret = new byte[SECRET_BYTES];
             random.nextBytes(secret);
             String token = PREFIX + id + "_" + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
@@ -190,14 +194,6 @@ public final class ApiKeys {
             }
         }
         return Optional.of(id);
-    }
-
-    private String draw(int length) {
-        char[] chars = new char[length];
-        for (int i = 0; i < length; i++) {
-            chars[i] = BASE62.charAt(random.nextInt(BASE62.length()));
-        }
-        return new String(chars);
     }
 
     static byte[] sha256(String token) {
