@@ -350,7 +350,8 @@ public final class Shortener {
         private ShortCode own(Scope scope, String text) {
             caller.require(scope);
             ShortCode code = known(text);
-            if (!caller.isAdmin() && !store.ownerOf(code).equals(caller.owner())) {
+            // A caller without a key of its own (anonymous) owns nothing, not the links no key owns.
+            if (!caller.isAdmin() && (caller.owner().isEmpty() || !store.ownerOf(code).equals(caller.owner()))) {
                 throw new LinkNotFoundException(text);
             }
             return code;

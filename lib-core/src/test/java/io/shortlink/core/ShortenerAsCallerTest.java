@@ -70,6 +70,18 @@ final class ShortenerAsCallerTest {
     }
 
     @Test
+    void anAnonymousCaller_createsLinksNoKeyOwns_andReadsOrDeletesNone() {
+        Shortener.AsCaller anonymous = shortener.as(Caller.anonymous());
+        Link made = anonymous.create(NewLink.to("https://example.org/anon"));
+        String code = made.code().value();
+
+        assertEquals(Optional.empty(), store.ownerOf(made.code()));
+        assertThrows(NotPermittedException.class, () -> anonymous.details(code));
+        assertThrows(NotPermittedException.class, () -> anonymous.delete(code));
+        assertEquals(made, admin.details(code).link());
+    }
+
+    @Test
     void anAdminReadsStatsAndDeletesAnyLink_ownedOrNot() {
         Link alices = create(alice, "a");
         Link unowned = shortener.create(NewLink.to("https://example.org/u"));

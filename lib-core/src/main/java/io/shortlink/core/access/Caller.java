@@ -12,6 +12,7 @@ import java.util.Set;
  */
 public record Caller(String keyId, Set<Scope> scopes) {
     private static final Caller UNCHECKED = new Caller("unchecked", Set.of(Scope.ADMIN));
+    private static final Caller ANONYMOUS = new Caller("anonymous", Set.of(Scope.LINKS_CREATE));
 
     public Caller {
         Objects.requireNonNull(keyId, "keyId");
@@ -26,9 +27,22 @@ public record Caller(String keyId, Set<Scope> scopes) {
         return UNCHECKED;
     }
 
-    /** The key the links this caller creates belong to; empty for {@link #unchecked()}. */
+    /**
+     * A caller without a key, where a host lets anyone create links: it may create, nothing else,
+     * and its links belong to no key (only an admin reads or deletes them).
+     */
+    public static Caller anonymous() {
+        return ANONYMOUS;
+    }
+
+    /** The key the links this caller creates belong to; empty for {@link #unchecked()} and {@link #anonymous()}. */
     public Optional<String> owner() {
-        return this == UNCHECKED ? Optional.empty() : Optional.of(keyId);
+        return this == UNCHECKED || this == ANONYMOUS ? Optional.empty() : Optional.of(keyId);
+    }
+
+    /** Whether this caller sent no key ({@link #anonymous()}). */
+    public boolean isAnonymous() {
+        return this == ANONYMOUS;
     }
 
     /** Whether this caller may act within {@code scope}; {@link Scope#ADMIN} allows every scope. */
