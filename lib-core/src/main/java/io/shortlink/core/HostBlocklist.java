@@ -61,17 +61,14 @@ public final class HostBlocklist implements TargetScreen {
     @Override
     public Optional<String> refusal(String url) {
         reloadIfDue();
-        String host;
-        try {
-            host = URI.create(url).getHost();
-        } catch (IllegalArgumentException e) {
-            return Optional.empty(); // not a URL the policy passed; the policy is the judge of form
-        }
-        if (host == null) {
+        Rules current = rules;
+        if (current.hosts.isEmpty() && current.domains.isEmpty()) {
             return Optional.empty();
         }
-        host = host.toLowerCase(Locale.ROOT);
-        Rules current = rules;
+        String host = hostOf(url);
+        if (host == null) {
+            return Optional.empty(); // not a URL the policy passed; the policy is the judge of form
+        }
         if (current.hosts.contains(host)) {
             return Optional.of("the host " + host + " is on the blocklist");
         }
@@ -86,6 +83,40 @@ public final class HostBlocklist implements TargetScreen {
             }
             domain = domain.substring(dot + 1);
         }
+    }
+
+    /**
+     * The host of an absolute URL, in lower case, without port or user info; {@code null} when it
+     * has none. A scan rather than {@link URI}: screening runs on every redirect when asked, and the
+     * URLs here passed {@link UrlPolicy} already (a well-formed authority).
+     */
+    static String hostOf(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return null;
+        }
+        int start = scheme + 3;
+        int end = url.length();
+        for (int i = start; i < end; i++) {
+            char c = url.charAt(i);
+            if (c == '/' || c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        if (at >= start) {
+            start = at + 1;
+        }
+        if (start < end && url.charAt(start) == '[') {
+            int close = url.indexOf(']', start);
+            return close < 0 || close >= end ? null : url.substring(start, close + 1).toLowerCase(Locale.ROOT);
+        }
+        int colon = url.indexOf(':', start);
+        if (colon >= 0 && colon < end) {
+            end = colon;
+        }
+        return start == end ? null : url.substring(start, end).toLowerCase(Locale.ROOT);
     }
 
     /** How many rules are in force (hosts and domains). */

@@ -19,5 +19,12 @@ public sealed interface Redirect {
     record Gone(Link link, Link.State state) implements Redirect {
     }
 
+    /**
+     * The link is active but its target was blocked after it was made (the {@link TargetScreen}
+     * refuses it now, when the shortener screens redirects); the click is not counted.
+     */
+    record Blocked(Link link, String reason) implements Redirect {
+    }
+
     Redirect UNKNOWN = new Unknown();
 }

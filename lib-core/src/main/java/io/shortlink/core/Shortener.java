@@ -55,6 +55,8 @@ public final class Shortener {
     private final ClickStats stats;
     private final UrlPolicy policy;
     private final TargetScreen screen;
+    /** Whether a redirect asks the screen again (targets blocked after their link was made). */
+    private final boolean screenRedirects;
     private final CodeGenerator codes;
     private final InstantSource clock;
     private final Delivery delivery;
@@ -67,6 +69,7 @@ public final class Shortener {
         this.stats = b.stats;
         this.policy = b.policy;
         this.screen = b.screen;
+        this.screenRedirects = b.screenRedirects;
         this.codes = b.codes;
         this.clock = b.clock;
         this.delivery = b.delivery;
@@ -168,6 +171,12 @@ public final class Shortener {
         Link.State state = link.stateAt(now);
         if (state != Link.State.ACTIVE) {
             return new Redirect.Gone(link, state);
+        }
+        if (screenRedirects) {
+            Optional<String> refusal = screen.refusal(link.url());
+            if (refusal.isPresent()) {
+                return new Redirect.Blocked(link, refusal.get());
+            }
         }
         if (click) {
             count(Click.of(code, now));
@@ -414,6 +423,7 @@ public final class Shortener {
         private ClickStats stats;
         private UrlPolicy policy = UrlPolicy.create(UrlPolicyConfig.defaults());
         private TargetScreen screen = TargetScreen.none();
+        private boolean screenRedirects;
         private CodeGenerator codes = CodeGenerator.secure(CodeGenerator.DEFAULT_LENGTH);
         private InstantSource clock = InstantSource.system();
         private Delivery delivery = Delivery.buffered();
@@ -469,6 +479,16 @@ public final class Shortener {
         /** Which targets are refused beyond the policy's rules (a blocklist); none by default. */
         public Builder screen(TargetScreen value) {
             this.screen = Objects.requireNonNull(value, "screen");
+            return this;
+        }
+
+        /**
+         * Whether each redirect asks the screen too, so a link made before its host was listed
+         * stops redirecting ({@link Redirect.Blocked}); off by default. Costs one screen call per
+         * redirect (HostBlocklist: a host parse and a few set lookups, docs/security.md).
+         */
+        public Builder screenRedirects(boolean value) {
+            this.screenRedirects = value;
             return this;
         }
 

@@ -36,6 +36,18 @@ final class HostBlocklistTest {
         return list.refusal(url).isPresent();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "https://phish.example/login", "http://Phish.Example:8080/", "https://user:pw@phish.example/x",
+            "https://phish.example?q=a@b", "https://phish.example#frag", "https://phish.example",
+            "http://[2001:db8::1]:8080/p", "http://[2001:db8::1]/", "https://xn--bcher-kva.example/a:b",
+            "https://a.b.c.example:443?x=1:2"})
+    void theHostScan_agreesWithJavaNetUri(String url) {
+        String expected = java.net.URI.create(url).getHost().toLowerCase(java.util.Locale.ROOT);
+
+        assertEquals(expected, HostBlocklist.hostOf(url));
+    }
+
     @Test
     void aHostRule_blocksThatHostOnly() throws IOException {
         HostBlocklist list = list("phish.example");

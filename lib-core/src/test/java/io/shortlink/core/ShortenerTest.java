@@ -135,6 +135,24 @@ final class ShortenerTest {
     }
 
     @Test
+    void aTargetBlockedAfterItsLinkWasMade_stopsRedirecting_onlyWhenRedirectsAreScreened()
+            throws InterruptedException {
+        java.util.Set<String> blocked = new java.util.HashSet<>();
+        TargetScreen screen = url -> blocked.stream().filter(url::contains).findFirst().map(h -> "listed: " + h);
+        Shortener screening = Shortener.builder().store(store).stats(store).clicks(clicks).clock(clock)
+                .screen(screen).screenRedirects(true).build();
+        Shortener notScreening = Shortener.builder().store(store).stats(store).clicks(clicks).clock(clock)
+                .screen(screen).build();
+        Link link = screening.create(NewLink.to("https://later-bad.example/x"));
+        blocked.add("later-bad.example");
+
+        Redirect.Blocked refused = assertInstanceOf(Redirect.Blocked.class, screening.follow(link.code()));
+        assertEquals("listed: later-bad.example", refused.reason());
+        assertEquals(0, clicksOf(link.code()), "a blocked redirect is not a click");
+        assertInstanceOf(Redirect.To.class, notScreening.follow(link.code()));
+    }
+
+    @Test
     void writes_tellTheResolver_soARememberedAbsenceOrLinkIsForgotten() {
         assertInstanceOf(Redirect.Unknown.class, shortener.follow("later1"));   // remembered as absent
         shortener.create(NewLink.to("https://example.org/later").withAlias("later1"));
