@@ -92,6 +92,19 @@ public final class RedisLinkTier implements AutoCloseable {
         return config;
     }
 
+    /**
+     * The Redisson client this tier talks through: the one {@link #connect} made (still owned by
+     * this tier, which shuts it down on {@link #close()}: use it no longer) or the one given to
+     * {@link #using}. For what else should reach the same Redis with the same short timeouts,
+     * such as {@link BucketRateLimiter#shared}.
+     */
+    public RedissonClient client() {
+        if (connection instanceof RedissonConnection redisson) {
+            return redisson.client();
+        }
+        throw new IllegalStateException("this tier talks to an in-memory Redis of the tests, not through Redisson");
+    }
+
     /** Binds this tier to the L1 of one cache: starts its worker. */
     synchronized SharedTier attach(FirstTier l1, MetricsListener metrics, InstantSource clock) {
         if (closed) {

@@ -82,6 +82,10 @@ final class RedissonConnection implements TierConnection {
                 .setPingConnectionInterval(1_000);
     }
 
+    RedissonClient client() {
+        return client;
+    }
+
     private static int millis(Duration d) {
         return Math.toIntExact(d.toMillis());
     }

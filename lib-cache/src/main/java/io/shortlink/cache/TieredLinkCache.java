@@ -268,9 +268,7 @@ public final class TieredLinkCache implements LinkResolver {
         private final LinkStore store;
         private CacheConfig config = CacheConfig.defaults();
         private MetricsListener metrics = MetricsListener.noop();
-        // Caffeine's own ticker reads System.nanoTime(): monotonic, so a wall-clock step (NTP,
-        // a VM resume) neither expires the whole cache at once nor keeps entries too long.
-        private Ticker ticker = Ticker.systemTicker();
+        private Ticker ticker = ClockNanos.elapsed(InstantSource.system());
         // The L2's clock (its breaker's open time, the age of pending invalidations).
         private InstantSource clock = InstantSource.system();
         private RedisLinkTier l2;
@@ -293,13 +291,12 @@ public final class TieredLinkCache implements LinkResolver {
          * Measures entry lifetimes on {@code clock} instead of the JVM's monotonic nanosecond
          * timer; meant for tests, which move a fake clock instead of sleeping. A wall clock
          * passed here makes lifetimes follow its steps; {@link InstantSource#system()} keeps the
-         * monotonic timer (a host that passes its clock everywhere pays nothing for it: L1
-         * reads the timer on every hit, and the system clock would build an Instant each time,
-         * ~6 % of a redirect's CPU in a profile of the phase-2 server).
+         * monotonic timer (a host that passes its clock everywhere pays nothing for it, see
+         * {@link ClockNanos#elapsed}).
          */
         public Builder clock(InstantSource clock) {
             Objects.requireNonNull(clock, "clock");
-            this.ticker = clock.equals(InstantSource.system()) ? Ticker.systemTicker() : () -> toNanos(clock.instant());
+            this.ticker = ClockNanos.elapsed(clock);
             this.clock = clock;
             return this;
         }
@@ -317,12 +314,6 @@ public final class TieredLinkCache implements LinkResolver {
 
         public TieredLinkCache build() {
             return new TieredLinkCache(this);
-        }
-
-        // Epoch nanoseconds fit a long until the year 2262; Caffeine compares ticker readings by
-        // difference, so only their distance matters.
-        private static long toNanos(Instant at) {
-            return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000_000L), at.getNano());
         }
     }
 }
