@@ -51,7 +51,7 @@ final class KeysService implements HttpService {
     }
 
     private void issue(ServerRequest req, ServerResponse res) {
-        access.require(req, Scope.ADMIN);
+        access.require(req, res, Scope.ADMIN);
         Optional<ObjectNode> json = Json.requestObject(req, res, ISSUE_FIELDS,
                 "{\"label\": \"ci\", \"scopes\": [\"links:create\"]}");
         if (json.isEmpty()) {
@@ -76,7 +76,7 @@ final class KeysService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        access.require(req, Scope.ADMIN);
+        access.require(req, res, Scope.ADMIN);
         ObjectNode body = Json.object();
         ArrayNode list = body.putArray("keys");
         for (ApiKey key : keys.list()) {
@@ -86,7 +86,7 @@ final class KeysService implements HttpService {
     }
 
     private void revoke(ServerRequest req, ServerResponse res) {
-        access.require(req, Scope.ADMIN);
+        access.require(req, res, Scope.ADMIN);
         String id = req.path().pathParameters().get("id");
         if (keys.revoke(id).isEmpty()) {
             Problems.send(req, res, ProblemType.KEY_NOT_FOUND, null);

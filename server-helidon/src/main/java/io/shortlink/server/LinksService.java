@@ -56,7 +56,7 @@ final class LinksService implements HttpService {
     }
 
     private void create(ServerRequest req, ServerResponse res) {
-        Shortener.AsCaller caller = shortener.as(access.caller(req));
+        Shortener.AsCaller caller = shortener.as(access.creator(req, res));
         Optional<ObjectNode> json = Json.requestObject(req, res, CREATE_FIELDS, "{\"url\": \"https://example.org/\"}");
         if (json.isEmpty()) {
             return;
@@ -76,7 +76,7 @@ final class LinksService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        Shortener.AsCaller caller = shortener.as(access.caller(req));
+        Shortener.AsCaller caller = shortener.as(access.caller(req, res));
         int limit = req.query().first("limit").asOptional().map(LinksService::limit).orElse(Shortener.DEFAULT_PAGE);
         Shortener.Page page = caller.list(req.query().first("cursor").asOptional(), limit);
         ObjectNode body = Json.object();
@@ -101,14 +101,14 @@ final class LinksService implements HttpService {
     }
 
     private void metadata(ServerRequest req, ServerResponse res) {
-        LinkDetails details = shortener.as(access.caller(req)).details(req.path().pathParameters().get("code"));
+        LinkDetails details = shortener.as(access.caller(req, res)).details(req.path().pathParameters().get("code"));
         Json.send(res, describe(details.link())
                 .put("status", details.state().name().toLowerCase(Locale.ROOT))
                 .put("totalClicks", details.totalClicks()));
     }
 
     private void stats(ServerRequest req, ServerResponse res) {
-        Shortener.AsCaller caller = shortener.as(access.caller(req));
+        Shortener.AsCaller caller = shortener.as(access.caller(req, res));
         Granularity granularity = Granularity.parse(req.query().first("granularity").orElse("hour"));
         Optional<Instant> from = req.query().first("from").asOptional().map(LinksService::instantParam);
         Optional<Instant> to = req.query().first("to").asOptional().map(LinksService::instantParam);
@@ -130,7 +130,7 @@ final class LinksService implements HttpService {
     }
 
     private void delete(ServerRequest req, ServerResponse res) {
-        shortener.as(access.caller(req)).delete(req.path().pathParameters().get("code"));
+        shortener.as(access.caller(req, res)).delete(req.path().pathParameters().get("code"));
         res.status(Status.NO_CONTENT_204).send();
     }
 

@@ -10,6 +10,7 @@ import io.shortlink.core.InputRule;
 enum ProblemType {
     NOT_FOUND("not-found", Status.NOT_FOUND_404, "No link has this code"),
     GONE("gone", Status.GONE_410, "The link was deleted or has expired"),
+    LINK_BLOCKED("link-blocked", Status.GONE_410, "The link's target is on the blocklist"),
     CODE_TAKEN("code-taken", Status.CONFLICT_409, "The alias is taken, or was used by a link since deleted or expired"),
     MALFORMED_JSON("malformed-json", Status.BAD_REQUEST_400, "The body is not a well-formed JSON object"),
     INVALID_FIELD("invalid-field", Status.BAD_REQUEST_400, "A field of the body has the wrong type or is unknown"),
@@ -19,6 +20,9 @@ enum ProblemType {
     HEADERS_TOO_LARGE("headers-too-large", Status.create(431, "Request Header Fields Too Large"), "The request line or headers are too long"),
     UNAUTHENTICATED("unauthenticated", Status.UNAUTHORIZED_401, "A valid API key is required"),
     SCOPE_MISSING("scope-missing", Status.FORBIDDEN_403, "The API key lacks the scope this call needs"),
+    RATE_LIMITED("rate-limited", Status.TOO_MANY_REQUESTS_429, "A rate limit is spent; retry after the time given"),
+    COOLING_DOWN("cooling-down", Status.TOO_MANY_REQUESTS_429,
+            "Too many requests for unknown codes from this client; retry after the cool-down"),
     KEY_NOT_FOUND("key-not-found", Status.NOT_FOUND_404, "No API key has this id"),
     METHOD_NOT_ALLOWED("method-not-allowed", Status.METHOD_NOT_ALLOWED_405, "The method is not allowed on this resource"),
     STORE_UNAVAILABLE("store-unavailable", Status.SERVICE_UNAVAILABLE_503, "The link store is unavailable; retry shortly"),

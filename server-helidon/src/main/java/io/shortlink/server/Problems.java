@@ -15,6 +15,7 @@ import io.shortlink.core.LinkStore;
 import io.shortlink.core.StoreUnavailableException;
 import io.shortlink.core.access.NotAuthenticatedException;
 import io.shortlink.core.access.NotPermittedException;
+import io.shortlink.core.access.RateLimitedException;
 
 import java.lang.System.Logger.Level;
 
@@ -25,7 +26,7 @@ import java.lang.System.Logger.Level;
 final class Problems {
     static final String MEDIA_TYPE = "application/problem+json";
     private static final System.Logger LOG = System.getLogger(Problems.class.getName());
-    private static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
+    static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
     private static final String REALM = "Bearer realm=\"shortlink\"";
 
     private Problems() {
@@ -79,6 +80,11 @@ final class Problems {
                     res.header(HeaderNames.WWW_AUTHENTICATE,
                             REALM + ", error=\"insufficient_scope\", scope=\"" + e.missing().wireName() + "\"");
                     send(req, res, ProblemType.SCOPE_MISSING, e.getMessage());
+                })
+                .error(RateLimitedException.class, (req, res, e) -> {
+                    Access.tell(res, e.verdicts());
+                    res.header(RETRY_AFTER, Long.toString(Math.max(1, Access.seconds(e.refused().retryAfter()))));
+                    send(req, res, ProblemType.RATE_LIMITED, e.getMessage());
                 })
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     LOG.log(Level.WARNING, "event=store-unavailable path={0} cause={1}", req.prologue().uriPath().rawPath(), e.getMessage());

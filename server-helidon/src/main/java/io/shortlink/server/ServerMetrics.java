@@ -3,6 +3,9 @@ package io.shortlink.server;
 import io.helidon.http.Method;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.FunctionalCounter;
+import io.shortlink.cache.BucketRateLimiter;
+import io.shortlink.core.access.EnumerationGuard;
+import io.shortlink.core.access.RateLimit;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Metrics;
@@ -17,6 +20,7 @@ import io.shortlink.events.ClickConsumer;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -195,6 +199,39 @@ final class ServerMetrics implements MetricsListener {
         registry.getOrCreate(Gauge.builder("shortlink.clicks.backlog.keys",
                 () -> (double) (WATCHED.get() instanceof ClickBatcher b ? b.heldKeys() : 0))
                 .description("Distinct (link, minute) counts the in-process batcher holds"));
+    }
+
+    private static final AtomicReference<EnumerationGuard> GUARD = new AtomicReference<>();
+    private static final AtomicReference<Optional<BucketRateLimiter>> LIMITER = new AtomicReference<>();
+
+    /** The enumeration guard's and the rate limiter's counts (the last ones watched, as for the sink). */
+    void watchAccess(EnumerationGuard guard, Optional<BucketRateLimiter> limiter) {
+        GUARD.set(guard);
+        LIMITER.set(limiter);
+        registry.getOrCreate(FunctionalCounter.builder("shortlink.guard.cooldowns", GUARD,
+                        g -> g.get().coolDowns())
+                .description("Client addresses that got more 404s on GET /{code} than the enumeration guard allows"));
+        registry.getOrCreate(FunctionalCounter.builder("shortlink.guard.refused", GUARD, g -> g.get().refused())
+                .description("Redirects answered 429 because their client was cooling down"));
+        registry.getOrCreate(FunctionalCounter.builder("shortlink.guard.uncounted", GUARD, g -> g.get().uncounted())
+                .description("404s the guard could not count: max-clients addresses were counted already"));
+        registry.getOrCreate(Gauge.builder("shortlink.guard.cooling.clients",
+                        () -> (double) GUARD.get().coolingClients())
+                .description("Client addresses cooling down now"));
+        registry.getOrCreate(FunctionalCounter.builder("shortlink.ratelimit.fallbacks", LIMITER,
+                        l -> l.get().map(BucketRateLimiter::fallbacks).orElse(0L))
+                .description("Times the shared (Redis) rate limiter failed and this instance limited on its own"));
+        registry.getOrCreate(Gauge.builder("shortlink.ratelimit.on.fallback",
+                        () -> LIMITER.get().map(l -> l.onFallback() ? 1.0 : 0.0).orElse(0.0))
+                .description("1 while the rate limiter answers from this process because Redis failed"));
+    }
+
+    /** An API call refused by {@code limit} (429). */
+    void rateLimited(RateLimit limit) {
+        registry.getOrCreate(Counter.builder("shortlink.ratelimit.refused")
+                        .description("API calls answered 429, by the limit that refused them")
+                        .tags(Metrics.tags("limit", limit.name())))
+                .increment();
     }
 
     private static final AtomicReference<ClickSink> WATCHED = new AtomicReference<>();

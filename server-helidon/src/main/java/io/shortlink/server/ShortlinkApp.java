@@ -7,6 +7,8 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.metrics.MetricsObserver;
+import io.shortlink.cache.BucketRateLimiter;
+import io.shortlink.cache.RateLimiterConfig;
 import io.shortlink.cache.RedisLinkTier;
 import io.shortlink.cache.TieredLinkCache;
 import io.shortlink.core.ClickBatcher;
@@ -20,6 +22,10 @@ import io.shortlink.core.HostBlocklist;
 import io.shortlink.core.TargetScreen;
 import io.shortlink.core.UrlPolicy;
 import io.shortlink.core.access.ApiKeys;
+import io.shortlink.core.access.EnumerationGuard;
+import io.shortlink.core.access.RateLimiter;
+import io.shortlink.core.access.RequestLimits;
+import io.shortlink.core.access.Scope;
 import io.shortlink.core.jdbc.JdbcApiKeyStore;
 import io.shortlink.events.ClickConsumer;
 import io.shortlink.events.ClickPublisher;
@@ -62,6 +68,10 @@ final class ShortlinkApp implements AutoCloseable {
     private final ServerMetrics metrics;
     private final ApiKeys keys;
     private final Access access;
+    /** The API's token buckets; {@code null} when limits are off. */
+    private final BucketRateLimiter limiter;
+    private final EnumerationGuard guard;
+    private final RedirectService redirects;
     /** The admin key this start issued into an empty key store, if it did (tests use it). */
     private final Optional<ApiKeys.IssuedKey> firstAdminKey;
     private final InstantSource clock;
@@ -111,12 +121,23 @@ final class ShortlinkApp implements AutoCloseable {
                         .orElse(TargetScreen.none()))
                 .codes(CodeGenerator.secure(config.codeLength()))
                 .clock(clock)
+                .screenRedirects(config.blocklist().atRedirect())
                 .reserved(RESERVED_WORDS)
                 .delivery(config.delivery() == ShortlinkConfig.Delivery.ACKED
                         ? Shortener.Delivery.acked(config.ackTimeout()) : Shortener.Delivery.buffered())
                 .build();
         this.keys = ApiKeys.over(JdbcApiKeyStore.over(database.dataSource()), clock);
-        this.access = config.api().authentication() ? Access.checking(keys) : Access.unchecked();
+        this.limiter = config.limits().enabled() ? limiter(clock) : null;
+        ClientAddresses clients = ClientAddresses.trusting(config.limits().trustedProxies());
+        this.access = config.api().authentication()
+                ? Access.checking(keys, limits(config.limits(), limiter), clients, config.api().anonymousCreate(),
+                        metrics::rateLimited)
+                : Access.unchecked();
+        ShortlinkConfig.GuardSettings g = config.guard();
+        this.guard = g.enabled() ? EnumerationGuard.of(g.misses(), g.window(), g.coolDown(), g.maxClients(), clock)
+                : EnumerationGuard.off();
+        this.redirects = new RedirectService(shortener, guard, clients);
+        metrics.watchAccess(guard, Optional.ofNullable(limiter));
         this.firstAdminKey = config.api().authentication() ? keys.issueFirstAdmin() : Optional.empty();
         firstAdminKey.ifPresent(key -> handOver(key, config.api().adminKeyFile()));
     }
@@ -143,6 +164,29 @@ final class ShortlinkApp implements AutoCloseable {
         }
     }
 
+    /** Buckets in Redis when the cache's Redis tier is on (one client for both), in this process otherwise. */
+    private BucketRateLimiter limiter(InstantSource clock) {
+        if (l2 == null) {
+            return BucketRateLimiter.inProcess().clock(clock).build();
+        }
+        return BucketRateLimiter.shared(l2.client())
+                .config(RateLimiterConfig.defaults().withKeyPrefix(l2.config().keyPrefix() + "rl:"))
+                .clock(clock)
+                .build();
+    }
+
+    private static RequestLimits limits(ShortlinkConfig.LimitSettings settings, RateLimiter limiter) {
+        if (limiter == null) {
+            return RequestLimits.none();
+        }
+        return RequestLimits.builder(limiter)
+                .perClient(settings.perClient())
+                .perKey(settings.perKey())
+                .anonymousCreate(settings.anonymousCreate())
+                .limitAdmins(settings.limitAdmins())
+                .build();
+    }
+
     private TieredLinkCache cache(ShortlinkConfig config, ServerMetrics metrics, InstantSource clock) {
         TieredLinkCache.Builder cache = TieredLinkCache.builder(store).config(config.cache()).metrics(metrics).clock(clock);
         if (l2 != null) {
@@ -158,11 +202,19 @@ final class ShortlinkApp implements AutoCloseable {
     /** Every resource of the service; shared by {@link Main} and the tests. */
     void routing(HttpRouting.Builder routing) {
         routing.addFilter(metrics::timeRequest);
+        if (config.api().metricsNeedKey()) {
+            routing.addFilter((chain, req, res) -> {
+                if (req.path().path().startsWith("/observe/metrics")) {
+                    access.require(req, res, Scope.METRICS_READ);
+                }
+                chain.proceed();
+            });
+        }
         Problems.register(routing);
         routing.register("/api/v1/links", new LinksService(shortener, config, access))
                 .register("/api/v1/stats", new StatsService(shortener, access))
                 .register("/api/v1/keys", new KeysService(keys, access, config, clock))
-                .register("/", new RedirectService(shortener));
+                .register("/", redirects);
         // No catch-all route here: it would shadow the observe feature's routes, which Helidon
         // adds after ours. An unrouted path ends in Helidon's NotFoundException, which
         // Problems maps to a not-found problem.
@@ -206,6 +258,11 @@ final class ShortlinkApp implements AutoCloseable {
     /** The front door (tests of several instances drive one without HTTP). */
     Shortener shortener() {
         return shortener;
+    }
+
+    /** The redirect's enumeration guard (tests read its counts). */
+    EnumerationGuard guard() {
+        return guard;
     }
 
     /** The API keys (tests issue and revoke them directly). */

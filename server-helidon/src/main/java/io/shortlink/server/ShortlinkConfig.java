@@ -6,6 +6,7 @@ import io.shortlink.cache.RedisTierConfig;
 import io.shortlink.core.ClickBatcherConfig;
 import io.shortlink.core.CodeGenerator;
 import io.shortlink.core.UrlPolicyConfig;
+import io.shortlink.core.access.RateLimit;
 import io.shortlink.events.ClickConsumerConfig;
 import io.shortlink.events.ClickPublisherConfig;
 import io.shortlink.events.SpillConfig;
@@ -44,33 +45,83 @@ import java.util.Set;
  *                    load balancer stops sending new requests first
  * @param api         who may call the API ({@code shortlink.api})
  * @param blocklist   the hosts refused at creation ({@code shortlink.blocklist})
+ * @param limits      the API's rate limits and who the client is ({@code shortlink.limits})
+ * @param guard       the redirect's enumeration guard ({@code shortlink.enumeration-guard})
  * @param accessLog   one log line per request (off by default: it costs ~10 % at 10k req/s)
  */
 record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfig urlPolicy,
                        DatabaseConfig database, boolean cacheEnabled, CacheConfig cache, Optional<RedisTierConfig> l2,
                        ClickMode clickMode, ClickBatcherConfig clicks, Path quarantineFile, Duration eventRetention,
                        Delivery delivery, Duration ackTimeout, KafkaSettings kafka,
-                       ApiSettings api, BlocklistSettings blocklist, Duration drainDelay, boolean accessLog) {
+                       ApiSettings api, BlocklistSettings blocklist, LimitSettings limits, GuardSettings guard,
+                       Duration drainDelay, boolean accessLog) {
 
     /**
      * @param file       the hosts refused at creation ({@code shortlink.blocklist.file}); empty for none
      * @param checkEvery how often the file is looked at for edits ({@code shortlink.blocklist.check-every})
      */
-    record BlocklistSettings(Optional<Path> file, Duration checkEvery) {
+    record BlocklistSettings(Optional<Path> file, Duration checkEvery, boolean atRedirect) {
         static BlocklistSettings from(Config b) {
             String file = string(b.get("file"));
             return new BlocklistSettings(file.isBlank() ? Optional.empty() : Optional.of(Path.of(file)),
-                    duration(b.get("check-every")));
+                    duration(b.get("check-every")), bool(b.get("at-redirect")));
         }
     }
 
     /**
-     * @param authentication whether API calls need a key ({@code shortlink.api.authentication})
-     * @param adminKeyFile   where the first admin key's token is written ({@code shortlink.api.admin-key-file})
+     * @param authentication  whether API calls need a key ({@code shortlink.api.authentication})
+     * @param adminKeyFile    where the first admin key's token is written ({@code shortlink.api.admin-key-file})
+     * @param anonymousCreate whether a create without a key is taken ({@code shortlink.api.anonymous-create})
+     * @param metricsNeedKey  whether {@code /observe/metrics} needs a key with {@code metrics:read}
+     *                        ({@code shortlink.api.metrics-need-key})
      */
-    record ApiSettings(boolean authentication, Path adminKeyFile) {
+    record ApiSettings(boolean authentication, Path adminKeyFile, boolean anonymousCreate, boolean metricsNeedKey) {
         static ApiSettings from(Config api) {
-            return new ApiSettings(bool(api.get("authentication")), Path.of(string(api.get("admin-key-file"))));
+            return new ApiSettings(bool(api.get("authentication")), Path.of(string(api.get("admin-key-file"))),
+                    bool(api.get("anonymous-create")), bool(api.get("metrics-need-key")));
+        }
+    }
+
+    /**
+     * @param enabled         whether API calls spend limits at all ({@code shortlink.limits.enabled})
+     * @param perClient       every API call from one client address
+     * @param perKey          every API call with one key
+     * @param anonymousCreate keyless creates from one client address
+     * @param limitAdmins     whether admin keys spend them too
+     * @param trustedProxies  addresses or CIDR blocks of proxies whose {@code X-Forwarded-For} is believed
+     */
+    record LimitSettings(boolean enabled, RateLimit perClient, RateLimit perKey, RateLimit anonymousCreate,
+                         boolean limitAdmins, List<String> trustedProxies) {
+        static LimitSettings from(Config l) {
+            return new LimitSettings(bool(l.get("enabled")), limit("client", l.get("per-client")),
+                    limit("key", l.get("per-key")), limit("anonymous-create", l.get("anonymous-create")),
+                    bool(l.get("limit-admins")),
+                    Arrays.stream(string(l.get("trusted-proxies")).split(","))
+                            .map(String::strip).filter(p -> !p.isEmpty()).toList());
+        }
+
+        private static RateLimit limit(String name, Config node) {
+            long permits = integer(node.get("permits"));
+            Duration window = duration(node.get("window"));
+            try {
+                return new RateLimit(name, permits, window);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(node.key() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * @param enabled    whether the redirect counts each client's 404s ({@code shortlink.enumeration-guard.enabled})
+     * @param misses     404s a client may get per window
+     * @param window     the window they are counted over
+     * @param coolDown   how long a client past its budget is refused (429)
+     * @param maxClients at most this many clients counted at once (memory bound)
+     */
+    record GuardSettings(boolean enabled, int misses, Duration window, Duration coolDown, int maxClients) {
+        static GuardSettings from(Config g) {
+            return new GuardSettings(bool(g.get("enabled")), integer(g.get("misses")), duration(g.get("window")),
+                    duration(g.get("cool-down")), integer(g.get("max-clients")));
         }
     }
 
@@ -223,6 +274,7 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
                 Path.of(string(s.get("clicks.quarantine-file"))), eventRetention, delivery,
                 duration(s.get("clicks.ack-timeout")), KafkaSettings.from(s.get("kafka")),
                 ApiSettings.from(s.get("api")), BlocklistSettings.from(s.get("blocklist")),
+                LimitSettings.from(s.get("limits")), GuardSettings.from(s.get("enumeration-guard")),
                 duration(s.get("shutdown.drain-delay")), bool(s.get("access-log")));
     }
 

@@ -26,7 +26,7 @@ final class StatsService implements HttpService {
     }
 
     private void totals(ServerRequest req, ServerResponse res) {
-        ClickStats.Totals totals = shortener.as(access.caller(req)).totals();
+        ClickStats.Totals totals = shortener.as(access.caller(req, res)).totals();
         Json.send(res, Json.object().put("links", totals.links()).put("clicks", totals.clicks()));
     }
 }

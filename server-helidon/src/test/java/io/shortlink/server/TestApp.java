@@ -91,16 +91,31 @@ final class TestApp {
         private final URI base;
         /** {@code null}: no key is sent. */
         private final String token;
+        /** Sent with every request: name, value, name, value... */
+        private final List<String> headers;
 
         /** A client that sends {@code token} ({@code null}: none) with every request. */
         Client(URI base, String token) {
+            this(base, token, List.of());
+        }
+
+        private Client(URI base, String token, List<String> headers) {
             this.base = base;
             this.token = token;
+            this.headers = headers;
         }
 
         /** The same server with another key ({@code null}: none). */
         Client withToken(String other) {
-            return new Client(base, other);
+            return new Client(base, other, headers);
+        }
+
+        /** The same, sending {@code name: value} with every request too. */
+        Client withHeader(String name, String value) {
+            List<String> more = new ArrayList<>(headers);
+            more.add(name);
+            more.add(value);
+            return new Client(base, token, List.copyOf(more));
         }
 
         HttpResponse<String> get(String path) {
@@ -142,6 +157,9 @@ final class TestApp {
 
         private HttpRequest.Builder request(String path) {
             HttpRequest.Builder builder = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(10));
+            for (int i = 0; i < headers.size(); i += 2) {
+                builder.header(headers.get(i), headers.get(i + 1));
+            }
             return token == null ? builder : builder.header("Authorization", "Bearer " + token);
         }
 

@@ -16,6 +16,8 @@ public enum Scope {
     LINKS_DELETE("links:delete"),
     /** Read the click statistics of the key's own links. */
     STATS_READ("stats:read"),
+    /** Read the service's metrics ({@code /observe/metrics}, where the host protects them). */
+    METRICS_READ("metrics:read"),
     /** Everything, on every key's links, and managing keys. */
     ADMIN("admin");
 
