@@ -260,6 +260,11 @@ final class ShortlinkApp implements AutoCloseable {
         return shortener;
     }
 
+    /** The API's token buckets, when limits are on (tests look at where they live). */
+    Optional<BucketRateLimiter> limiter() {
+        return Optional.ofNullable(limiter);
+    }
+
     /** The redirect's enumeration guard (tests read its counts). */
     EnumerationGuard guard() {
         return guard;
