@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
  * cannot grow the heap.
  */
 public final class EnumerationGuard {
+    private static final System.Logger LOG = System.getLogger(EnumerationGuard.class.getName());
     private static final EnumerationGuard OFF = new EnumerationGuard();
 
     private final boolean on;
@@ -141,6 +142,9 @@ public final class EnumerationGuard {
         coolingUntil.put(client, now.plus(coolDown));
         anyCooling = true;
         coolDowns.increment();
+        // One line per cool-down, not per refused request: who probed, for how long.
+        LOG.log(System.Logger.Level.INFO, "event=client-cooling-down client={0} misses={1} window={2} until={3}",
+                client, misses + 1, window, now.plus(coolDown));
         return true;
     }
 
