@@ -11,6 +11,7 @@ import io.shortlink.core.access.RateLimit;
 import io.shortlink.core.access.RateLimiter;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -75,12 +76,16 @@ final class SharedBuckets implements RateLimiter {
                     .tryConsumeAndReturnRemaining(1)
                     .get(sharedWaitNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
+            // The caller was interrupted, Redis did not fail: answer this take alone from here.
             Thread.currentThread().interrupt();
-            return failed(tried, "interrupted", bucket, limit);
+            return fromFallback(bucket, limit);
         } catch (TimeoutException e) {
             return failed(tried, "timeout", bucket, limit);
         } catch (ExecutionException | RuntimeException e) {
-            Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+            Throwable cause = e;
+            while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
             return failed(tried, cause.getClass().getSimpleName(), bucket, limit);
         }
         if (!tried.shared() && route.compareAndSet(tried, SHARED)) {

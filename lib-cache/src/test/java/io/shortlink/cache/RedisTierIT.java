@@ -2,6 +2,7 @@ package io.shortlink.cache;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.shortlink.core.Link;
 import io.shortlink.core.ShortCode;
@@ -12,15 +13,14 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 
 /**
- * {@link SharedRedisContract} on scripts/services' single Redis ({@code shortlink.it.redis},
- * 127.0.0.1:16379 by default), plus what only a tier over a client of your own shows.
+ * {@link SharedRedisContract} on scripts/services' single Redis ({@link ServicesRedis#single()}),
+ * plus what only a tier over a client of your own shows.
  */
 final class RedisTierIT extends SharedRedisContract {
 
     @Override
     RedisTierConfig redis() {
-        return RedisTierConfig.defaults()
-                .withSingleServer("redis://" + System.getProperty("shortlink.it.redis", "127.0.0.1:16379"));
+        return ServicesRedis.single();
     }
 
     @Test
@@ -28,6 +28,7 @@ final class RedisTierIT extends SharedRedisContract {
         RedissonClient client = Redisson.create(RedisLinkTier.redissonConfig(config));
         try {
             RedisLinkTier tier = RedisLinkTier.using(client, config);
+            assertSame(client, tier.client());
             TieredLinkCache cache = TieredLinkCache.builder(store).l2(tier).build();
             ShortCode code = new ShortCode("yours");
             Link link = Link.created(code, "https://example.com/yours", Instant.now(), Optional.empty());
