@@ -210,7 +210,7 @@ final class ApiKeysTest {
 
     @Test
     void scopesAreNamedOnTheWireAsDocumented() {
-        assertEquals(List.of("links:create", "links:read", "links:delete", "stats:read", "admin"),
+        assertEquals(List.of("links:create", "links:read", "links:delete", "stats:read", "metrics:read", "admin"),
                 Arrays.stream(Scope.values()).map(Scope::wireName).toList());
         for (Scope scope : Scope.values()) {
             assertEquals(Optional.of(scope), Scope.fromWireName(scope.wireName()));
