@@ -70,6 +70,30 @@ abstract class SharedRateLimiterContract {
     }
 
     @Test
+    void concurrentTakesOnOneBucket_fromBothInstances_allowExactlyItsPermits() throws InterruptedException {
+        // Takes batched while one is in flight must still each get a verdict of their own.
+        RateLimit hundredAnHour = new RateLimit("key", 100, Duration.ofHours(1));
+        java.util.concurrent.atomic.AtomicInteger allowed = new java.util.concurrent.atomic.AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 16; t++) {
+            BucketRateLimiter limiter = t % 2 == 0 ? a : b;
+            threads.add(Thread.ofVirtual().start(() -> {
+                for (int i = 0; i < 25; i++) {
+                    if (limiter.take("key:contended", hundredAnHour).allowed()) {
+                        allowed.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread thread : threads) {
+            thread.join(Duration.ofSeconds(30));
+        }
+
+        assertEquals(100, allowed.get(), "of 400 takes");
+        assertNoFallback();
+    }
+
+    @Test
     void aBucketEmptiedOnOneInstance_refusesOnTheOther_withTheWaitForItsNextPermit() {
         for (int i = 0; i < 10; i++) {
             a.take("key:emptied", TEN_A_MINUTE);
