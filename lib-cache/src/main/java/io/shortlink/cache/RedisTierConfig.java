@@ -6,6 +6,7 @@ import static io.shortlink.core.ConfigRules.requirePositive;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * How a {@link RedisLinkTier} reaches Redis and what it keeps there. Validated on construction: a
@@ -145,58 +146,90 @@ public record RedisTierConfig(
     }
 
     public RedisTierConfig withSingleServer(String address) {
-        return new RedisTierConfig(Mode.SINGLE, List.of(address), keyPrefix, l2Ttl, negativeTtl, tombstoneTtl,
-                commandTimeout, retryAttempts, connectTimeout, breaker, maxPendingInvalidations);
+        return edit(d -> {
+            d.mode = Mode.SINGLE;
+            d.addresses = List.of(address);
+        });
     }
 
     public RedisTierConfig withCluster(List<String> nodeAddresses) {
-        return new RedisTierConfig(Mode.CLUSTER, nodeAddresses, keyPrefix, l2Ttl, negativeTtl, tombstoneTtl,
-                commandTimeout, retryAttempts, connectTimeout, breaker, maxPendingInvalidations);
+        return edit(d -> {
+            d.mode = Mode.CLUSTER;
+            d.addresses = nodeAddresses;
+        });
     }
 
     public RedisTierConfig withKeyPrefix(String value) {
-        return new RedisTierConfig(mode, addresses, value, l2Ttl, negativeTtl, tombstoneTtl,
-                commandTimeout, retryAttempts, connectTimeout, breaker, maxPendingInvalidations);
+        return edit(d -> d.keyPrefix = value);
     }
 
     public RedisTierConfig withL2Ttl(Duration value) {
-        return new RedisTierConfig(mode, addresses, keyPrefix, value, negativeTtl, tombstoneTtl,
-                commandTimeout, retryAttempts, connectTimeout, breaker, maxPendingInvalidations);
+        return edit(d -> d.l2Ttl = value);
     }
 
     public RedisTierConfig withNegativeTtl(Duration value) {
-        return new RedisTierConfig(mode, addresses, keyPrefix, l2Ttl, value, tombstoneTtl,
-                commandTimeout, retryAttempts, connectTimeout, breaker, maxPendingInvalidations);
+        return edit(d -> d.negativeTtl = value);
     }
 
     public RedisTierConfig withTombstoneTtl(Duration value) {
-        return new RedisTierConfig(mode, addresses, keyPrefix, l2Ttl, negativeTtl, value,
-                commandTimeout, retryAttempts, connectTimeout, breaker, maxPendingInvalidations);
+        return edit(d -> d.tombstoneTtl = value);
     }
 
     public RedisTierConfig withCommandTimeout(Duration value) {
-        return new RedisTierConfig(mode, addresses, keyPrefix, l2Ttl, negativeTtl, tombstoneTtl,
-                value, retryAttempts, connectTimeout, breaker, maxPendingInvalidations);
+        return edit(d -> d.commandTimeout = value);
     }
 
     public RedisTierConfig withRetryAttempts(int value) {
-        return new RedisTierConfig(mode, addresses, keyPrefix, l2Ttl, negativeTtl, tombstoneTtl,
-                commandTimeout, value, connectTimeout, breaker, maxPendingInvalidations);
+        return edit(d -> d.retryAttempts = value);
     }
 
     public RedisTierConfig withConnectTimeout(Duration value) {
-        return new RedisTierConfig(mode, addresses, keyPrefix, l2Ttl, negativeTtl, tombstoneTtl,
-                commandTimeout, retryAttempts, value, breaker, maxPendingInvalidations);
+        return edit(d -> d.connectTimeout = value);
     }
 
     public RedisTierConfig withBreaker(Breaker value) {
-        return new RedisTierConfig(mode, addresses, keyPrefix, l2Ttl, negativeTtl, tombstoneTtl,
-                commandTimeout, retryAttempts, connectTimeout, value, maxPendingInvalidations);
+        return edit(d -> d.breaker = value);
     }
 
     public RedisTierConfig withMaxPendingInvalidations(int value) {
-        return new RedisTierConfig(mode, addresses, keyPrefix, l2Ttl, negativeTtl, tombstoneTtl,
-                commandTimeout, retryAttempts, connectTimeout, breaker, value);
+        return edit(d -> d.maxPendingInvalidations = value);
+    }
+
+    /** A copy with {@code change} applied to a draft of this config, validated as a new one. */
+    private RedisTierConfig edit(Consumer<Draft> change) {
+        Draft d = new Draft(this);
+        change.accept(d);
+        return new RedisTierConfig(d.mode, d.addresses, d.keyPrefix, d.l2Ttl, d.negativeTtl, d.tombstoneTtl,
+                d.commandTimeout, d.retryAttempts, d.connectTimeout, d.breaker, d.maxPendingInvalidations);
+    }
+
+    /** The components, mutable, for {@link #edit}. */
+    private static final class Draft {
+        Mode mode;
+        List<String> addresses;
+        String keyPrefix;
+        Duration l2Ttl;
+        Duration negativeTtl;
+        Duration tombstoneTtl;
+        Duration commandTimeout;
+        int retryAttempts;
+        Duration connectTimeout;
+        Breaker breaker;
+        int maxPendingInvalidations;
+
+        Draft(RedisTierConfig c) {
+            mode = c.mode;
+            addresses = c.addresses;
+            keyPrefix = c.keyPrefix;
+            l2Ttl = c.l2Ttl;
+            negativeTtl = c.negativeTtl;
+            tombstoneTtl = c.tombstoneTtl;
+            commandTimeout = c.commandTimeout;
+            retryAttempts = c.retryAttempts;
+            connectTimeout = c.connectTimeout;
+            breaker = c.breaker;
+            maxPendingInvalidations = c.maxPendingInvalidations;
+        }
     }
 
     /**
