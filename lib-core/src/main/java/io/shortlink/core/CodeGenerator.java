@@ -21,6 +21,11 @@ public final class CodeGenerator {
     private final RandomGenerator random;
     private final int length;
 
+    /** Whether {@code c} is one of the characters generated codes are made of ({@code [0-9A-Za-z]}). */
+    public static boolean isCodeCharacter(char c) {
+        return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z';
+    }
+
     private CodeGenerator(RandomGenerator random, int length) {
         if (length < 6 || length > ShortCode.MAX_LENGTH) {
             throw new IllegalArgumentException("code length must be 6.." + ShortCode.MAX_LENGTH + ", was " + length);

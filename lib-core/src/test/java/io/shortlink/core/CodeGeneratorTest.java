@@ -46,6 +46,14 @@ final class CodeGeneratorTest {
     }
 
     @Test
+    void isCodeCharacter_holdsForBase62Only() {
+        for (char c = 0; c < 256; c++) {
+            assertEquals(BASE62.indexOf(c) >= 0, CodeGenerator.isCodeCharacter(c), "character " + (int) c);
+        }
+        assertEquals(false, CodeGenerator.isCodeCharacter('\u0660'), "a digit of another script");
+    }
+
+    @Test
     void draws_distinctCodes_over100kDraws() {
         CodeGenerator generator = CodeGenerator.using(new SplittableRandom(42), 7);
         Set<ShortCode> codes = new HashSet<>();

@@ -44,7 +44,6 @@ public final class ApiKeys {
     private static final int SECRET_BYTES = 32;
     private static final int SECRET_LENGTH = 43; // 32 bytes in unpadded base64url
     private static final int TOKEN_LENGTH = PREFIX.length() + ID_LENGTH + 1 + SECRET_LENGTH;
-    private static final String BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final int MAX_ID_ATTEMPTS = 5;
 
     private final ApiKeyStore store;
@@ -183,13 +182,13 @@ public final class ApiKeys {
         }
         String id = token.substring(PREFIX.length(), PREFIX.length() + ID_LENGTH);
         for (int i = 0; i < id.length(); i++) {
-            if (BASE62.indexOf(id.charAt(i)) < 0) {
+            if (!CodeGenerator.isCodeCharacter(id.charAt(i))) {
                 return Optional.empty();
             }
         }
         for (int i = PREFIX.length() + ID_LENGTH + 1; i < token.length(); i++) {
             char c = token.charAt(i);
-            if (!(BASE62.indexOf(c) >= 0 || c == '-' || c == '_')) {
+            if (!(CodeGenerator.isCodeCharacter(c) || c == '-' || c == '_')) {
                 return Optional.empty();
             }
         }
