@@ -1,8 +1,6 @@
 package io.shortlink.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.TimeMeter;
@@ -30,13 +28,7 @@ final class LocalBuckets implements RateLimiter {
                 return false;
             }
         };
-        this.buckets = Caffeine.newBuilder()
-                .maximumSize(maxBuckets)
-                .ticker(ticker)
-                // After a take the bucket is full again within one window (it lacks at most all
-                // of its permits, and a window refills them all); a read renews it.
-                .expireAfter(Expiry.accessing((BucketKey key, Bucket bucket) -> key.limit().window()))
-                .build();
+        this.buckets = BucketKey.perBucket(maxBuckets, ticker);
     }
 
     @Override
@@ -56,9 +48,5 @@ final class LocalBuckets implements RateLimiter {
                 .addLimit(BucketRateLimiter.bandwidth(key.limit()))
                 .withCustomTimePrecision(time)
                 .build();
-    }
-
-    /** A bucket is named under its limit: the same name under two limits is two buckets. */
-    private record BucketKey(RateLimit limit, String bucket) {
     }
 }

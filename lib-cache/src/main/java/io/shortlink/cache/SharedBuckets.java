@@ -1,8 +1,6 @@
 package io.shortlink.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.bucket4j.BucketConfiguration;
 import io.github.bucket4j.ConsumptionProbe;
@@ -71,11 +69,7 @@ final class SharedBuckets implements RateLimiter {
         this.fallbackFor = config.fallbackFor();
         this.fallback = fallback;
         this.elapsed = ClockNanos.elapsed(clock);
-        this.proxies = Caffeine.newBuilder()
-                .maximumSize(config.maxBuckets())
-                .expireAfter(Expiry.accessing((BucketKey key, AsyncBucketProxy proxy) -> key.limit().window()))
-                .ticker(elapsed)
-                .build();
+        this.proxies = BucketKey.perBucket(config.maxBuckets(), elapsed);
     }
 
     @Override
@@ -92,8 +86,7 @@ final class SharedBuckets implements RateLimiter {
         }
         ConsumptionProbe probe;
         try {
-            probe = proxies.get(new BucketKey(key(bucket, limit), limit),
-                            k -> redis.build(k.key(), configuration(k.limit())))
+            probe = proxies.get(new BucketKey(limit, bucket), k -> redis.build(key(k), configuration(k.limit())))
                     .tryConsumeAndReturnRemaining(1)
                     .get(sharedWaitNanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
@@ -144,8 +137,9 @@ final class SharedBuckets implements RateLimiter {
      * starts new buckets instead of carrying on with the configuration stored beside the old ones.
      * One key per take, so every command of a take goes to one cluster slot.
      */
-    private String key(String bucket, RateLimit limit) {
-        return keyPrefix + limit.name() + ':' + limit.permits() + '/' + limit.window() + ':' + bucket;
+    private String key(BucketKey bucket) {
+        RateLimit limit = bucket.limit();
+        return keyPrefix + limit.name() + ':' + limit.permits() + '/' + limit.window() + ':' + bucket.bucket();
     }
 
     private static BucketConfiguration configuration(RateLimit limit) {
@@ -164,10 +158,6 @@ final class SharedBuckets implements RateLimiter {
                 return true;
             }
         };
-    }
-
-    /** A bucket's Redis key and the limit that shapes it. */
-    private record BucketKey(String key, RateLimit limit) {
     }
 
     /** Where takes go: Redis, or the fallback until {@code retryAt} (an {@link ClockNanos#elapsed} reading). */
