@@ -91,7 +91,7 @@ final class ClientAddresses {
             byte[] block = Arrays.copyOf(v6.getAddress(), 16);
             Arrays.fill(block, 8, 16, (byte) 0);
             try {
-                return InetAddress.getByAddress(block).getHostAddress().replaceFirst("(:0)+$", "::") + "/64";
+                return TRAILING_ZEROS.matcher(InetAddress.getByAddress(block).getHostAddress()).replaceFirst("::") + "/64";
             } catch (UnknownHostException e) {
                 throw new IllegalStateException(e); // 16 bytes are always an address
             }
@@ -99,6 +99,8 @@ final class ClientAddresses {
         return address.getHostAddress();
     }
 
+    /** The zero groups that end an address with its last 64 bits cleared ({@code 2001:db8:0:0:0:0:0:0}). */
+    private static final Pattern TRAILING_ZEROS = Pattern.compile("(:0)+$");
     private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
 

@@ -18,6 +18,7 @@ import io.shortlink.core.access.NotPermittedException;
 import io.shortlink.core.access.RateLimitedException;
 
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 
 /**
  * Writes every error as {@code application/problem+json} (RFC 9457) with a stable {@code type},
@@ -26,7 +27,7 @@ import java.lang.System.Logger.Level;
 final class Problems {
     static final String MEDIA_TYPE = "application/problem+json";
     private static final System.Logger LOG = System.getLogger(Problems.class.getName());
-    static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
+    private static final HeaderName RETRY_AFTER = HeaderNames.create("Retry-After");
     private static final String REALM = "Bearer realm=\"shortlink\"";
 
     private Problems() {
@@ -63,6 +64,11 @@ final class Problems {
         return Json.bytes(json);
     }
 
+    /** {@code Retry-After}: {@code wait} in whole seconds, rounded up, at least 1 (0 would invite a retry at once). */
+    static void retryAfter(ServerResponse res, Duration wait) {
+        res.header(RETRY_AFTER, Long.toString(Math.max(1, Access.seconds(wait))));
+    }
+
     /** Maps what a handler may throw; installed on the routing once. */
     static void register(HttpRouting.Builder routing) {
         routing.error(InputRejectedException.class, (req, res, e) -> send(req, res, e))
@@ -83,12 +89,12 @@ final class Problems {
                 })
                 .error(RateLimitedException.class, (req, res, e) -> {
                     Access.tell(res, e.verdicts());
-                    res.header(RETRY_AFTER, Long.toString(Math.max(1, Access.seconds(e.refused().retryAfter()))));
+                    retryAfter(res, e.refused().retryAfter());
                     send(req, res, ProblemType.RATE_LIMITED, e.getMessage());
                 })
                 .error(StoreUnavailableException.class, (req, res, e) -> {
                     LOG.log(Level.WARNING, "event=store-unavailable path={0} cause={1}", req.prologue().uriPath().rawPath(), e.getMessage());
-                    res.header(RETRY_AFTER, "1");
+                    retryAfter(res, Duration.ofSeconds(1));
                     send(req, res, ProblemType.STORE_UNAVAILABLE, null);
                 })
                 .error(HttpException.class, (req, res, e) -> {

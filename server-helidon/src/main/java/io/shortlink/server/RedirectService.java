@@ -48,7 +48,7 @@ final class RedirectService implements HttpService {
         if (guard.anyCoolingDown()) {
             Duration left = guard.coolingDown(clients.of(req));
             if (left.isPositive()) {
-                res.header(Problems.RETRY_AFTER, Long.toString(Math.max(1, Access.seconds(left))));
+                Problems.retryAfter(res, left);
                 Problems.send(req, res, ProblemType.COOLING_DOWN, null);
                 return;
             }

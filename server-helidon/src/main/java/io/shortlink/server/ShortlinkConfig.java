@@ -95,9 +95,7 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
         static LimitSettings from(Config l) {
             return new LimitSettings(bool(l.get("enabled")), limit("client", l.get("per-client")),
                     limit("key", l.get("per-key")), limit("anonymous-create", l.get("anonymous-create")),
-                    bool(l.get("limit-admins")),
-                    Arrays.stream(string(l.get("trusted-proxies")).split(","))
-                            .map(String::strip).filter(p -> !p.isEmpty()).toList());
+                    bool(l.get("limit-admins")), commaList(l.get("trusted-proxies")));
         }
 
         private static RateLimit limit(String name, Config node) {
@@ -280,8 +278,7 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
 
     /** Reads {@code shortlink.cache.l2}: where Redis is (the server's), the rest the library's defaults. */
     private static RedisTierConfig redis(Config l2) {
-        List<String> addresses = Arrays.stream(string(l2.get("addresses")).split(","))
-                .map(String::strip).filter(a -> !a.isEmpty()).toList();
+        List<String> addresses = commaList(l2.get("addresses"));
         String mode = string(l2.get("mode"));
         RedisTierConfig d = switch (mode) {
             case "single" -> {
@@ -333,6 +330,11 @@ record ShortlinkConfig(String stack, URI baseUrl, int codeLength, UrlPolicyConfi
     static String string(Config node) {
         return node.asString().orElseThrow(() -> new IllegalStateException(
                 node.key() + " is not set: application.yaml holds the server's defaults (is it on the classpath?)"));
+    }
+
+    /** A comma-separated setting's entries, stripped; blank entries (and an empty value) give none. */
+    static List<String> commaList(Config node) {
+        return Arrays.stream(string(node).split(",")).map(String::strip).filter(e -> !e.isEmpty()).toList();
     }
 
     static int integer(Config node) {
