@@ -7,7 +7,6 @@ import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.shortlink.core.jdbc.JdbcClickLedger;
 import io.shortlink.events.ClickConsumer;
 
@@ -61,7 +60,9 @@ public final class ConsumerMain {
                 .port(port)
                 .shutdownHook(false)
                 .featuresDiscoverServices(false)
-                .addFeature(ObserveFeature.just(health, MetricsObserver.create()))
+                .addFeature(ObserveFeature.just(health))
+                .routing(routing -> routing.register("/observe/metrics",
+                        new MetricsEndpoint(metrics.registry(), (req, res) -> { })))
                 .build()
                 .start();
         CountDownLatch stopped = new CountDownLatch(1);

@@ -121,6 +121,11 @@ final class ServerMetrics implements MetricsListener {
         return registry.getOrCreate(Counter.builder(name).description(description).tags(Metrics.tags(tags)));
     }
 
+    /** The registry the meters are in (scraped at {@code /observe/metrics}). */
+    MeterRegistry registry() {
+        return registry;
+    }
+
     /** The routing filter that times every request by route family and status class. */
     void timeRequest(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         long start = System.nanoTime();

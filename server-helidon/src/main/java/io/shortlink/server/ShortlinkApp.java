@@ -6,7 +6,6 @@ import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
-import io.helidon.webserver.observe.metrics.MetricsObserver;
 import io.shortlink.cache.BucketRateLimiter;
 import io.shortlink.cache.RateLimiterConfig;
 import io.shortlink.cache.RedisLinkTier;
@@ -203,19 +202,14 @@ final class ShortlinkApp implements AutoCloseable {
     /** Every resource of the service; shared by {@link Main} and the tests. */
     void routing(HttpRouting.Builder routing) {
         routing.addFilter(metrics::timeRequest);
-        if (config.api().metricsNeedKey()) {
-            routing.addFilter((chain, req, res) -> {
-                if (req.path().path().startsWith("/observe/metrics")) {
-                    access.require(req, res, Scope.METRICS_READ);
-                }
-                chain.proceed();
-            });
-        }
         Problems.register(routing);
         routing.register("/api/v1/links", new LinksService(shortener, config, access))
                 .register("/api/v1/stats", new StatsService(shortener, access))
                 .register("/api/v1/keys", new KeysService(keys, access, config, clock))
-                .register("/", redirects);
+                .register("/", redirects)
+                .register("/observe/metrics", new MetricsEndpoint(metrics.registry(), config.api().metricsNeedKey()
+                        ? (req, res) -> access.require(req, res, Scope.METRICS_READ)
+                        : (req, res) -> { }));
         // No catch-all route here: it would shadow the observe feature's routes, which Helidon
         // adds after ours. An unrouted path ends in Helidon's NotFoundException, which
         // Problems maps to a not-found problem.
@@ -244,7 +238,7 @@ final class ShortlinkApp implements AutoCloseable {
                             .build();
                 }, HealthCheckType.READINESS, "clicks")
                 .build();
-        return ObserveFeature.just(health, MetricsObserver.create());
+        return ObserveFeature.just(health);
     }
 
     ShortlinkConfig config() {
