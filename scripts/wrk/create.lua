@@ -1,7 +1,7 @@
 -- wrk script: POST /api/v1/links, each to a new target, sending API_KEY (if set) as a Bearer
--- token; counts answers by status and prints one JSON line at the end (the shape of
--- redirects.lua's, with "created" for 201s).
+-- token; counts answers by status ("created" for 201s) and prints report.lua's JSON line at the end.
 local threads = {}
+local report = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 
 function setup(thread)
   thread:set("id", #threads + 1)
@@ -26,17 +26,5 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-  local ncreated, nother = 0, 0
-  for _, t in ipairs(threads) do
-    ncreated = ncreated + t:get("created")
-    nother = nother + t:get("other")
-  end
-  local secs = summary.duration / 1e6
-  io.write(string.format(
-    '{"requests":%d,"rps":%.1f,"created":%d,"other_status":%d,"socket_errors":%d,' ..
-    '"p50_ms":%.3f,"p99_ms":%.3f,"p999_ms":%.3f,"max_ms":%.3f}\n',
-    summary.requests, summary.requests / secs, ncreated, nother,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000,
-    latency.max / 1000))
+  report(summary, latency, threads, { { "created", "created" }, { "other_status", "other" } })
 end

@@ -3,7 +3,6 @@ package io.shortlink.cache;
 import com.github.benmanes.caffeine.cache.AsyncCache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Policy;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.shortlink.core.Link;
 import io.shortlink.core.LinkResolver;
@@ -16,13 +15,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link LinkResolver} that remembers links in process (L1, Caffeine), optionally in Redis
@@ -78,9 +75,8 @@ public final class TieredLinkCache implements LinkResolver {
     // after another; here they all get the one failure at once.
     private final AsyncCache<ShortCode, Lookup> l1;
     private final SecondTier l2;
-    /** The remaining lifetime of an entry: Caffeine's view of its variable expiry. */
-    private final Policy.VarExpiration<ShortCode, Lookup> lifetimes;
-    private final long refreshWindowNanos;
+    /** L1's clock: entry lifetimes and refresh windows are read on it. */
+    private final Ticker ticker;
     /** Codes being reloaded in the background, so that a hot code has one reload at a time. */
     private final Set<ShortCode> refreshing = ConcurrentHashMap.newKeySet();
 
@@ -90,12 +86,7 @@ public final class TieredLinkCache implements LinkResolver {
         CacheConfig config = builder.config;
         this.l1 = Caffeine.newBuilder()
                 .maximumSize(config.l1MaxEntries())
-                .expireAfter(Expiry.<ShortCode, Lookup>writing((code, lookup) -> switch (lookup) {
-                    case Lookup.Found found -> jittered(config.l1Ttl());
-                    case Lookup.Absent absent -> config.negativeTtl();
-                    // Expired on arrival: only the callers already waiting see a failure.
-                    case Lookup.Failed failed -> Duration.ZERO;
-                }))
+                .expireAfter(new Lifetimes(config))
                 .ticker(builder.ticker)
                 // Eviction and expiry housekeeping runs on the calling thread instead of
                 // ForkJoinPool.commonPool(): that pool has one worker on a 2-core machine and is
@@ -103,8 +94,7 @@ public final class TieredLinkCache implements LinkResolver {
                 // and small. It also makes expiry deterministic under a test clock.
                 .executor(Runnable::run)
                 .buildAsync();
-        this.lifetimes = l1.synchronous().policy().expireVariably().orElseThrow();
-        this.refreshWindowNanos = config.l1Ttl().toNanos() * (100 - TTL_JITTER_PERCENT) / 100 * REFRESH_WINDOW_PERCENT / 100;
+        this.ticker = builder.ticker;
         AsyncCache<ShortCode, Lookup> first = l1;
         this.l2 = builder.l2 == null ? SecondTier.NONE : builder.l2.attach(new FirstTier() {
             @Override
@@ -122,15 +112,49 @@ public final class TieredLinkCache implements LinkResolver {
     }
 
     /**
-     * A found link's lifetime in L1: {@code ttl} shortened by up to {@value #TTL_JITTER_PERCENT} %
-     * at random, each entry its own. Links loaded together (a warm-up, a restart, the hot set
-     * after a flush) would otherwise expire together and miss together: measured on the phase-2
-     * stack, 1,000 hot links loaded at once missed at once every 30 s, and the storm of reads
-     * behind a saturated CPU took the p99.9 of redirects to 0.8-0.9 s.
+     * L1's lifetimes. A found link lives {@code l1Ttl} shortened by up to
+     * {@value #TTL_JITTER_PERCENT} % at random, each entry its own: links loaded together (a
+     * warm-up, a restart, the hot set after a flush) would otherwise expire together and miss
+     * together -- measured on the phase-2 stack, 1,000 hot links loaded at once missed at once
+     * every 30 s, and the storm of reads behind a saturated CPU took the p99.9 of redirects to
+     * 0.8-0.9 s. Its last {@value #REFRESH_WINDOW_PERCENT} % of the shortest lifetime is its
+     * refresh window, marked on the link as the lifetime is given. An unknown code lives
+     * {@code negativeTtl}; a failure is expired on arrival (only the callers already waiting see it).
      */
-    private static Duration jittered(Duration ttl) {
-        long nanos = ttl.toNanos();
-        return Duration.ofNanos(nanos - (long) (nanos * (TTL_JITTER_PERCENT / 100.0) * ThreadLocalRandom.current().nextDouble()));
+    private static final class Lifetimes implements Expiry<ShortCode, Lookup> {
+        private final long ttlNanos;
+        private final long negativeTtlNanos;
+        private final long refreshWindowNanos;
+
+        Lifetimes(CacheConfig config) {
+            this.ttlNanos = config.l1Ttl().toNanos();
+            this.negativeTtlNanos = config.negativeTtl().toNanos();
+            this.refreshWindowNanos = ttlNanos * (100 - TTL_JITTER_PERCENT) / 100 * REFRESH_WINDOW_PERCENT / 100;
+        }
+
+        @Override
+        public long expireAfterCreate(ShortCode code, Lookup lookup, long now) {
+            return switch (lookup) {
+                case Lookup.Found found -> {
+                    long lifetime = ttlNanos - (long) (ttlNanos * (TTL_JITTER_PERCENT / 100.0) * ThreadLocalRandom.current().nextDouble());
+                    found.refreshFrom(now + lifetime - refreshWindowNanos);
+                    yield lifetime;
+                }
+                case Lookup.Absent absent -> negativeTtlNanos;
+                case Lookup.Failed failed -> 0;
+            };
+        }
+
+        /** A replaced entry (a reload) starts a new lifetime. */
+        @Override
+        public long expireAfterUpdate(ShortCode code, Lookup lookup, long now, long currentDuration) {
+            return expireAfterCreate(code, lookup, now);
+        }
+
+        @Override
+        public long expireAfterRead(ShortCode code, Lookup lookup, long now, long currentDuration) {
+            return currentDuration;
+        }
     }
 
     /** Starts a cache in front of {@code store}, with {@link CacheConfig#defaults()}. */
@@ -145,8 +169,8 @@ public final class TieredLinkCache implements LinkResolver {
         if (cached != null && cached.isDone()) {
             metrics.cacheLookup(L1, true);
             Lookup lookup = await(cached);
-            if (lookup instanceof Lookup.Found) {
-                refreshIfEnding(code, cached);
+            if (lookup instanceof Lookup.Found found && found.refreshDue(ticker.read())) {
+                refresh(code, cached);
             }
             return answer(lookup);
         }
@@ -171,15 +195,14 @@ public final class TieredLinkCache implements LinkResolver {
     }
 
     /**
-     * Reloads {@code code} in the background when its entry is in its last
-     * {@value #REFRESH_WINDOW_PERCENT} %: the reload reads L2 then the store like a miss, and its
+     * Reloads {@code code} in the background (a read found its entry in its refresh window,
+     * see {@link Lifetimes}): the reload reads L2 then the store like a miss, and its
      * answer replaces {@code current} only if L1 still holds exactly it (an invalidation or a load
      * in between wins). A reload the store could not answer puts {@code current}'s link back for
      * another lifetime instead of letting the entry end into a miss that could only fail.
      */
-    private void refreshIfEnding(ShortCode code, CompletableFuture<Lookup> current) {
-        OptionalLong left = lifetimes.getExpiresAfter(code, TimeUnit.NANOSECONDS);
-        if (left.isEmpty() || left.getAsLong() > refreshWindowNanos || !refreshing.add(code)) {
+    private void refresh(ShortCode code, CompletableFuture<Lookup> current) {
+        if (!refreshing.add(code)) {
             return;
         }
         Thread.ofVirtual().name("l1-refresh").start(() -> {
