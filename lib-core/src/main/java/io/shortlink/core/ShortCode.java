@@ -85,6 +85,21 @@ public record ShortCode(String value) implements Comparable<ShortCode> {
         return value.compareTo(other.value);
     }
 
+    /**
+     * The record's own equality, written out: a code is a key of every map on the redirect path
+     * (the cache, the click batcher), and the generated {@code equals} went through a chain of
+     * method handles that showed as 3 % of a redirect's CPU samples.
+     */
+    @Override
+    public boolean equals(Object o) {
+        return this == o || o instanceof ShortCode other && value.equals(other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return value.hashCode();
+    }
+
     @Override
     public String toString() {
         return value;

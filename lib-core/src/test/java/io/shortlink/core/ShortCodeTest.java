@@ -21,6 +21,18 @@ final class ShortCodeTest {
     }
 
     @Test
+    void codes_areEqual_byTheirValue_caseSensitively() {
+        ShortCode code = new ShortCode("aB3xY9z");
+
+        assertEquals(code, new ShortCode(new String("aB3xY9z")));
+        assertEquals(code.hashCode(), new ShortCode("aB3xY9z").hashCode());
+        assertEquals("aB3xY9z".hashCode(), code.hashCode(), "the record's hash of its one component");
+        assertNotEquals(code, new ShortCode("ab3xy9z"));
+        assertNotEquals(code, "aB3xY9z");
+        assertNotEquals(code, null);
+    }
+
+    @Test
     void parse_accepts_64Characters() {
         assertEquals(LONGEST, ShortCode.parse(LONGEST).orElseThrow().value());
     }

@@ -32,6 +32,8 @@ class ObserveTest extends ServedAppTest {
         assertTrue(res.body().contains("shortlink_clicks_accepted_total"), "clicks accepted");
         assertTrue(res.body().contains("shortlink_clicks_persisted_total"), "clicks persisted");
         assertTrue(res.body().contains("shortlink_clicks_dropped_total"), "clicks dropped");
+        // Buckets, which add up across instances; no per-instance client-side quantiles.
+        assertFalse(res.body().contains("quantile="), res.body());
     }
 
     @Test
