@@ -1,15 +1,11 @@
 -- wrk script: POST /api/v1/links, each to a new target, sending API_KEY (if set) as a Bearer
--- token; counts answers by status ("created" for 201s) and prints report.lua's JSON line at the end.
-local threads = {}
+-- token; counts 201s as "created" and prints report.lua's JSON line at the end.
 local report = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
+local n = 0
 
-function setup(thread)
-  thread:set("id", #threads + 1)
-  threads[#threads + 1] = thread
-end
+setup = report.setup
 
 function init(args)
-  created, other, n = 0, 0, 0
   local key = os.getenv("API_KEY")
   wrk.headers["Content-Type"] = "application/json"
   if key and #key > 0 then wrk.headers["Authorization"] = "Bearer " .. key end
@@ -22,9 +18,7 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 201 then created = created + 1 else other = other + 1 end
+  report.count(status, 201)
 end
 
-function done(summary, latency, requests)
-  report(summary, latency, threads, { { "created", "created" }, { "other_status", "other" } })
-end
+done = report.done("created")

@@ -1,7 +1,6 @@
 -- wrk script: GET /{code} over the codes in CODES_FILE (one per line), uniformly at random with a
--- fixed seed per thread; counts answers by status and prints report.lua's JSON line at the end.
+-- fixed seed per thread; counts 302s as "redirects" and prints report.lua's JSON line at the end.
 local codes = {}
-local threads = {}
 local report = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 
 local function load_codes()
@@ -13,15 +12,11 @@ local function load_codes()
   assert(#codes > 0, "no codes in " .. path)
 end
 
-function setup(thread)
-  thread:set("id", #threads + 1)
-  threads[#threads + 1] = thread
-end
+setup = report.setup
 
 function init(args)
   load_codes()
   math.randomseed(42 + id)
-  found, other = 0, 0
 end
 
 function request()
@@ -29,9 +24,7 @@ function request()
 end
 
 function response(status, headers, body)
-  if status == 302 then found = found + 1 else other = other + 1 end
+  report.count(status, 302)
 end
 
-function done(summary, latency, requests)
-  report(summary, latency, threads, { { "redirects", "found" }, { "other_status", "other" } })
-end
+done = report.done("redirects")
