@@ -43,6 +43,9 @@ class ObserveTest extends ServedAppTest {
         assertEquals(200, res.statusCode());
         assertEquals("text/plain; version=0.0.4; charset=utf-8", res.headers().firstValue("Content-Type").orElseThrow());
         assertTrue(res.body().contains("# TYPE shortlink_clicks_accepted_total counter"), res.body());
+        // The JVM's own meters, for heap and GC pauses beside the service's.
+        assertTrue(res.body().contains("# TYPE memory_usedHeap_bytes gauge"), res.body());
+        assertTrue(res.body().contains("# TYPE gc_time_seconds_total counter"), res.body());
         // Helidon's per-request KPI counter is not kept: shortlink_http_requests_seconds counts requests.
         assertFalse(res.body().contains("requests_count_total"), res.body());
     }
