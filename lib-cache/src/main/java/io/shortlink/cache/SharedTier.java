@@ -445,20 +445,21 @@ final class SharedTier implements SecondTier, AutoCloseable {
     }
 
     private void wakeWorker() {
-        lock.lock();
-        try {
-            signalled = true;
-            workArrived.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        signalWorker(() -> signalled = true);
     }
 
     private void requestClear() {
-        lock.lock();
-        try {
+        signalWorker(() -> {
             clearRequested = true;
             signalled = true;
+        });
+    }
+
+    /** Under the lock: sets what {@code mark} sets, then wakes the worker. */
+    private void signalWorker(Runnable mark) {
+        lock.lock();
+        try {
+            mark.run();
             workArrived.signalAll();
         } finally {
             lock.unlock();
