@@ -1,6 +1,7 @@
 -- What redirects.lua and create.lua share: numbering the threads, counting answers by status,
 -- and the one JSON line printed when the run ends (requests, seconds, rps, the expected
--- answers under the script's name, other statuses, socket errors, latency percentiles in ms).
+-- answers under the script's name, other statuses, socket errors (total, then by kind: a
+-- timeout is an answer slower than wrk's 2 s, left out of the percentiles), latency percentiles in ms).
 -- A script loads it with
 --   local report = dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "report.lua")
 -- then sets  setup = report.setup,  calls report.count(status, expected) from response(), and
@@ -32,7 +33,8 @@ function M.done(name)
     local parts = {
       string.format('"requests":%d,"seconds":%.3f,"rps":%.1f', summary.requests, secs, summary.requests / secs),
       string.format('"%s":%d,"other_status":%d', name, nhits, nother),
-      string.format('"socket_errors":%d', e.connect + e.read + e.write + e.timeout),
+      string.format('"socket_errors":%d,"errors":{"connect":%d,"read":%d,"write":%d,"timeout":%d}',
+        e.connect + e.read + e.write + e.timeout, e.connect, e.read, e.write, e.timeout),
     }
     for _, p in ipairs({ { "p50_ms", 50 }, { "p90_ms", 90 }, { "p99_ms", 99 }, { "p999_ms", 99.9 } }) do
       parts[#parts + 1] = string.format('"%s":%.3f', p[1], latency:percentile(p[2]) / 1000)
