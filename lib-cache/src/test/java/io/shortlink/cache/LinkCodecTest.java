@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 final class LinkCodecTest {
@@ -78,12 +79,13 @@ final class LinkCodecTest {
                 () -> LinkCodec.encode(new Lookup.Failed(new RuntimeException("down"))));
     }
 
-    @Test
-    void decode_refusesAnotherLayoutVersion() {
+    @ParameterizedTest(name = "byte {0} set to {1}: {2}")
+    @CsvSource({"0, 2, unknown layout version 2", "2, 4, unknown flags 4"})
+    void decode_refusesAVersionOrFlagsNoLayoutHas(int index, byte changed, String message) {
         byte[] value = encoded(ACTIVE);
-        value[0] = 2;
+        value[index] = changed;
 
-        assertDamaged(value, "unknown layout version 2");
+        assertDamaged(value, message);
     }
 
     @Test
@@ -111,14 +113,6 @@ final class LinkCodecTest {
         byte[] value = encoded(ACTIVE);
 
         assertDamaged(Arrays.copyOf(value, value.length + 1), "1 bytes after the end of the value");
-    }
-
-    @Test
-    void decode_refusesUnknownFlags() {
-        byte[] value = encoded(ACTIVE);
-        value[2] = 4;
-
-        assertDamaged(value, "unknown flags 4");
     }
 
     @Test
