@@ -14,8 +14,9 @@ sealed interface Lookup permits Lookup.Found, Lookup.Absent, Lookup.Failed {
      * of asking the cache again for the entry's remaining lifetime.
      */
     final class Found implements Lookup {
-        private final Link link;
         private static final long NEVER = Long.MIN_VALUE;
+
+        private final Link link;
 
         /** Ticker time from which a read reloads the link in the background; never until L1 holds it. */
         private volatile long refreshFrom = NEVER;

@@ -136,7 +136,8 @@ public final class TieredLinkCache implements LinkResolver {
         public long expireAfterCreate(ShortCode code, Lookup lookup, long now) {
             return switch (lookup) {
                 case Lookup.Found found -> {
-                    long lifetime = ttlNanos - (long) (ttlNanos * (TTL_JITTER_PERCENT / 100.0) * ThreadLocalRandom.current().nextDouble());
+                    long jitter = (long) (ttlNanos * (TTL_JITTER_PERCENT / 100.0) * ThreadLocalRandom.current().nextDouble());
+                    long lifetime = ttlNanos - jitter;
                     found.refreshFrom(now + lifetime - refreshWindowNanos);
                     yield lifetime;
                 }

@@ -33,18 +33,23 @@ final class MetricsEndpoint implements HttpService {
 
     private final MeterRegistry registry;
     private final MetricsConfig config;
-    private final List<MeterRegistryFormatterProvider> formatters;
+    /** The provider that writes Prometheus text, chosen once: a class path without one fails at start-up. */
+    private final MeterRegistryFormatterProvider prometheus;
     private final BiConsumer<ServerRequest, ServerResponse> guard;
 
     /**
      * @param guard run before each scrape: it may throw (an access problem) to refuse it
+     * @throws IllegalStateException if no formatter for Prometheus text is on the class path
      */
     MetricsEndpoint(MeterRegistry registry, BiConsumer<ServerRequest, ServerResponse> guard) {
         this.registry = registry;
         this.config = MetricsFactory.getInstance().metricsConfig();
-        this.formatters = HelidonServiceLoader.builder(ServiceLoader.load(MeterRegistryFormatterProvider.class))
+        this.prometheus = HelidonServiceLoader.builder(ServiceLoader.load(MeterRegistryFormatterProvider.class))
                 .build()
-                .asList();
+                .stream()
+                .filter(p -> formatter(p, List.of()).isPresent())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no Prometheus formatter on the class path"));
         this.guard = guard;
     }
 
@@ -56,13 +61,14 @@ final class MetricsEndpoint implements HttpService {
     private void scrape(ServerRequest req, ServerResponse res) {
         guard.accept(req, res);
         List<String> names = req.query().all("name", List::of);
-        MeterRegistryFormatter formatter = formatters.stream()
-                .map(p -> p.formatter(MediaTypes.TEXT_PLAIN, config, registry, config.scoping().tagName(), List.of(), names))
-                .flatMap(Optional::stream)
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("no Prometheus formatter on the class path"));
         // Empty when no meter matches the names asked for.
-        String text = formatter.format().map(Object::toString).orElse("");
+        String text = formatter(prometheus, names).orElseThrow().format().map(Object::toString).orElse("");
         res.header(HeaderNames.CONTENT_TYPE, CONTENT_TYPE).send(text);
+    }
+
+    /** {@code provider}'s Prometheus-text formatter over the meters named (all when none is). */
+    private Optional<MeterRegistryFormatter> formatter(MeterRegistryFormatterProvider provider, List<String> names) {
+        return provider.formatter(MediaTypes.TEXT_PLAIN, config, registry, config.scoping().tagName(),
+                List.of(), names);
     }
 }

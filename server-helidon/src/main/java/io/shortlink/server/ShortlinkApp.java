@@ -215,7 +215,10 @@ final class ShortlinkApp implements AutoCloseable {
         // Problems maps to a not-found problem.
     }
 
-    /** Health (readiness includes the database and turns DOWN while draining) and metrics. */
+    /**
+     * Health: readiness includes the database and turns DOWN while draining. Metrics are not an
+     * observer here but {@link MetricsEndpoint}, in {@link #routing}.
+     */
     ObserveFeature observeFeature() {
         HealthObserver health = HealthObserver.builder()
                 .details(true)
